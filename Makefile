@@ -1,0 +1,27 @@
+# xxgk — every target installs what it needs first (scripts/setup.sh).
+.PHONY: setup run test check lint bench docs clean
+
+setup:
+	bash scripts/setup.sh
+
+run:
+	bash scripts/run.sh
+
+test:
+	bash scripts/test.sh
+
+lint:
+	bash scripts/check.sh
+
+check: lint test
+
+bench:
+	bash scripts/setup.sh
+	.venv/bin/python -m benchmarks
+
+docs:
+	bash scripts/setup.sh
+	.venv/bin/python -m xxgk.rules.docs
+
+clean:
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,1 @@
+"""The ``xxgk`` command-line interface (see ``xxgk.cli.main``)."""
