@@ -89,3 +89,15 @@ def test_cell_state_and_value_must_agree() -> None:
         Cell(CellState.BLANK, 3)
     with pytest.raises(ReportError):
         Cell(CellState.NUMBER, None)
+
+
+@pytest.mark.parametrize("value", [1.5, True, "3", Decimal("NaN"), Decimal("Infinity")])
+def test_cells_hold_only_ints_and_finite_decimals(value: object) -> None:
+    with pytest.raises(ReportError, match="int or a finite Decimal"):
+        Cell(CellState.NUMBER, value)  # type: ignore[arg-type]
+
+
+def test_a_note_on_a_number_cell_survives_json() -> None:
+    r = Report(template="2021")
+    r.set("s3.received.total", Cell(CellState.NUMBER, 3, note="由行合计推算拆分"))
+    assert Report.from_json(r.to_json()).cell("s3.received.total").note == "由行合计推算拆分"

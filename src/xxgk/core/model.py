@@ -100,6 +100,13 @@ class Cell:
     def __post_init__(self) -> None:
         if (self.state is CellState.NUMBER) != (self.value is not None):
             raise ReportError(f"a {self.state.value} cell cannot hold value {self.value!r}")
+        value = self.value
+        if value is not None and (
+            isinstance(value, bool)
+            or not isinstance(value, (int, Decimal))
+            or (isinstance(value, Decimal) and not value.is_finite())
+        ):
+            raise ReportError(f"a cell value must be an int or a finite Decimal, not {value!r}")
 
     @classmethod
     def number(cls, value: Number, source: Source | None = None) -> Cell:
@@ -264,7 +271,7 @@ class Report:
         states = {
             code: {k: v for k, v in (("state", c.state.value), ("note", c.note)) if v is not None}
             for code, c in self.cells.items()
-            if c.state is not CellState.NUMBER
+            if c.state is not CellState.NUMBER or c.note is not None
         }
         if states:
             out["cell_states"] = states
@@ -319,7 +326,9 @@ class Report:
                     raise ReportError(f"cell {code!r} is null but its state says number")
                 report.cells[code] = Cell(state, None, note=state_info.get("note"), source=source)
             else:
-                report.cells[code] = Cell(CellState.NUMBER, coerce_value(spec, raw), source=source)
+                report.cells[code] = Cell(
+                    CellState.NUMBER, coerce_value(spec, raw), note=state_info.get("note"), source=source
+                )
         return report
 
     @classmethod
