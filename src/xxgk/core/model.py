@@ -181,6 +181,8 @@ class Report:
         for table, version in self.templates.items():
             if table not in ("s2", "s3", "s4") or version not in TEMPLATE_VERSIONS:
                 raise ReportError(f"bad per-table template {table}={version}")
+            if table != "s2" and version != self.template:
+                raise ReportError(f"'template' is the version of table 3; templates[{table!r}] must equal it")
         known = set(self.codes)
         unknown = [c for c in self.cells if c not in known]
         if unknown:
