@@ -101,3 +101,12 @@ def test_a_note_on_a_number_cell_survives_json() -> None:
     r = Report(template="2021")
     r.set("s3.received.total", Cell(CellState.NUMBER, 3, note="由行合计推算拆分"))
     assert Report.from_json(r.to_json()).cell("s3.received.total").note == "由行合计推算拆分"
+
+
+def test_pdf_cell_box_survives_json() -> None:
+    r = Report(template="2021")
+    box = (56.5, 120.0, 88.25, 134.0)
+    r.set("s3.received.total", Cell.number(3, Source(file="r.pdf", page=2, bbox=box, text="3")))
+    assert Report.from_json(r.to_json()).cell("s3.received.total").source == Source(
+        file="r.pdf", page=2, bbox=box, text="3"
+    )

@@ -58,6 +58,8 @@ class Source:
     col: int | None = None
     page: int | None = None
     text: str | None = None
+    #: The cell's box on the page, in PDF points from the page's top-left corner: (x0, top, x1, bottom).
+    bbox: tuple[float, float, float, float] | None = None
 
     def describe(self) -> str:
         parts: list[str] = []
@@ -77,17 +79,26 @@ class Source:
         return f"{where}: {self.text!r}" if self.text is not None else where
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k in _SOURCE_KEYS if (v := getattr(self, k)) is not None}
+        out = {k: v for k in _SOURCE_KEYS if (v := getattr(self, k)) is not None}
+        if "bbox" in out:
+            out["bbox"] = list(out["bbox"])
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Source:
         unknown = set(data) - set(_SOURCE_KEYS)
         if unknown:
             raise ReportError(f"unknown provenance keys: {', '.join(sorted(unknown))}")
-        return cls(**data)
+        fields = dict(data)
+        if fields.get("bbox") is not None:
+            box = fields["bbox"]
+            if not isinstance(box, (list, tuple)) or len(box) != 4:
+                raise ReportError(f"provenance bbox must be four numbers, found {box!r}")
+            fields["bbox"] = tuple(float(v) for v in box)
+        return cls(**fields)
 
 
-_SOURCE_KEYS = ("file", "line", "table", "row", "col", "page", "text")
+_SOURCE_KEYS = ("file", "line", "table", "row", "col", "page", "text", "bbox")
 
 
 @dataclass(frozen=True, slots=True)
