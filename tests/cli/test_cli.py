@@ -177,3 +177,14 @@ def test_every_fixture_parses_from_the_command_line(path: Path) -> None:
     code, out, _ = run("parse", path)
     assert code == EXIT_OK
     assert json.loads(out)["cells"] == expected_for(path)["cells"]
+
+
+def test_parser_codes_select_and_ignore_the_parsers_findings() -> None:
+    from xxgk.ingest.codes import CODES
+
+    some = sorted(CODES)[0]
+    code, out, _ = run("check", "--format", "json", "--select", some, CLEAN_HTML)
+    assert all(f["code"] == some for f in json.loads(out)["findings"])
+    code, _, err = run("check", "--select", "P999", CLEAN_HTML)
+    assert code == EXIT_USAGE
+    assert "P999" in err

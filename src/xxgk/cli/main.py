@@ -189,6 +189,15 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     select = _parse_codes(args.select)
     ignore = _parse_codes(args.ignore)
+    # Parser codes (P0xx) filter the parser's own findings; every other code goes to the rules.
+    parser_codes = [c for c in (select or []) + (ignore or []) if c.startswith("P")]
+    unknown = [c for c in parser_codes if not _known_parser_code(c)]
+    if unknown:
+        print(f"xxgk check: 未知的解析提示代码 (unknown parser code): {', '.join(unknown)}", file=err)
+        return EXIT_USAGE
+    rule_select = [c for c in select if not c.startswith("P")] if select else None
+    rule_ignore = [c for c in ignore if not c.startswith("P")] if ignore else None
+    run_rules = not select or bool(rule_select)  # selecting only parser codes runs no rule
     previous: Report | None = None
     if args.previous:
         prev = load(args.previous)
@@ -198,7 +207,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         previous = prev.report
     # Validate --select/--ignore once, before any work, so a typo is a usage error.
     try:
-        check(Report.empty("2021"), select=select, ignore=ignore)
+        if run_rules:
+            check(Report.empty("2021"), select=rule_select, ignore=rule_ignore)
     except XxgkError as exc:
         print(f"xxgk check: {exc.message}", file=err)
         return EXIT_USAGE
@@ -208,9 +218,9 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         item = load(path)
         findings: list[Finding] = []
         if item.report is not None:
-            findings = _select(item.parse_findings, select, ignore) + check(
-                item.report, previous=previous, select=select, ignore=ignore
-            )
+            findings = _select(item.parse_findings, select, ignore)
+            if run_rules:
+                findings += check(item.report, previous=previous, select=rule_select, ignore=rule_ignore)
         results.append((item, findings))
 
     status = EXIT_OK
@@ -259,6 +269,12 @@ def cmd_check(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 )
         _summary_table(rows, out)
     return status
+
+
+def _known_parser_code(code: str) -> bool:
+    from xxgk.ingest.codes import CODES
+
+    return any(known.startswith(code) for known in CODES)
 
 
 def _select(findings: list[Finding], select: list[str] | None, ignore: list[str] | None) -> list[Finding]:
