@@ -42,7 +42,9 @@ def test_codes_come_from_the_spec_files() -> None:
         assert get_template(version).codes == tuple(c["code"] for c in data["cells"])
 
 
-@pytest.mark.parametrize(("year", "version"), [(2018, None), (2019, "2019"), (2020, "2019"), (2021, "2021"), (2030, "2021")])
+@pytest.mark.parametrize(
+    ("year", "version"), [(2018, None), (2019, "2019"), (2020, "2019"), (2021, "2021"), (2030, "2021")]
+)
 def test_template_for_year(year: int, version: str | None) -> None:
     assert template_for_year(year) == version
 

@@ -51,3 +51,15 @@ class WorkflowError(XxgkError):
     """An illegal state transition was requested."""
 
     default_message = "illegal transition"
+
+
+class CalendarError(XxgkError):
+    """The calendar data or a working-day computation was given impossible input."""
+
+    default_message = "工作日日历数据有误"
+
+
+class FeeError(WorkflowError):
+    """A fee could not be computed from the input given."""
+
+    default_message = "信息处理费计算参数有误"

@@ -145,7 +145,8 @@ def get_template(version: str) -> Template:
     text = resources.files("xxgk.core.spec").joinpath(f"cells-{version}.json").read_text(encoding="utf-8")
     data = json.loads(text)
     cells = tuple(
-        CellSpec(code=c["code"], table=int(c["table"]), label=c["label"], kind=CellKind(c["kind"])) for c in data["cells"]
+        CellSpec(code=c["code"], table=int(c["table"]), label=c["label"], kind=CellKind(c["kind"]))
+        for c in data["cells"]
     )
     return Template(version=version, cells=cells, by_code={c.code: c for c in cells})
 
