@@ -4,8 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages. Kept in one list; see docs/architecture.md for what each is for.
-APT_PACKAGES=(python3-venv)
+# System packages (see docs/architecture.md):
+#   python3-venv              the virtualenv
+#   libreoffice-writer-nogui  converts legacy .doc/.wps reports to DOCX (and their tests)
+#   postgresql-client         pg_isready, to run the web tests on PostgreSQL too when a server is there
+APT_PACKAGES=(python3-venv libreoffice-writer-nogui postgresql-client)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -33,10 +36,11 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 stamp=.venv/.xxgk-installed
-want=$(cat pyproject.toml | sha256sum | cut -d' ' -f1)
+want=$(sha256sum pyproject.toml | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v '^WARNING: Location' || true
   .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v '^WARNING: Location' || true
-  .venv/bin/python -c 'import xxgk, pytest, lxml' || { echo "xxgk setup: pip install failed" >&2; exit 1; }
+  .venv/bin/python -c 'import xxgk, pytest, lxml, django, pdfplumber, docx' || {
+    echo "xxgk setup: pip install failed" >&2; exit 1; }
   echo "$want" > "$stamp"
 fi

@@ -1,6 +1,24 @@
 #!/usr/bin/env bash
 # Run the whole test suite (installs what it needs first). Extra arguments go to pytest.
+# The web tests run a second time on PostgreSQL when a server answers on 127.0.0.1:5432 (or XXGK_TEST_PG_URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m pytest -n "${XXGK_TEST_WORKERS:-auto}" -q "$@"
+workers=${XXGK_TEST_WORKERS:-auto}
+echo "== all tests (SQLite)"
+.venv/bin/python -m pytest -n "$workers" -q "$@"
+pg_url=${XXGK_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432 \
+   && [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
+  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  sleep 2
+fi
+if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "== web tests (PostgreSQL)"
+  DATABASE_URL=$pg_url .venv/bin/python -m pytest -n "$workers" -q tests/web "$@"
+elif [ -n "${CI:-}" ]; then
+  echo "xxgk test: no PostgreSQL server on 127.0.0.1:5432; CI requires it" >&2
+  exit 1
+else
+  echo "== PostgreSQL not running on 127.0.0.1:5432: web tests ran on SQLite only"
+fi

@@ -78,7 +78,7 @@ def test_check_json_format_and_select_ignore() -> None:
     codes = {f["code"] for f in doc["findings"]}
     assert doc["counts"]["error"] >= 1
     some = sorted(c for c in codes if any(f["severity"] == "error" and f["code"] == c for f in doc["findings"]))[0]
-    code2, out2, _ = run("check", "--format", "json", "--ignore", some, BROKEN_HTML)
+    _, out2, _ = run("check", "--format", "json", "--ignore", some, BROKEN_HTML)
     assert some not in {f["code"] for f in json.loads(out2)["findings"]}
     code3, out3, _ = run("check", "--format", "json", "--select", some, BROKEN_HTML)
     assert {f["code"] for f in json.loads(out3)["findings"]} == {some}
@@ -188,3 +188,29 @@ def test_parser_codes_select_and_ignore_the_parsers_findings() -> None:
     code, _, err = run("check", "--select", "P999", CLEAN_HTML)
     assert code == EXIT_USAGE
     assert "P999" in err
+
+
+OFFICE = PUBLISHED.parent / "office"
+
+
+@pytest.mark.parametrize("name", ["pingtan-hzs-2023.lo.pdf", "pingtan-hzs-2023.lo.docx"])
+def test_explain_page_for_pdf_and_docx(tmp_path: Path, name: str) -> None:
+    target = tmp_path / "explain.html"
+    code, _, err = run("parse", "--explain", "--format", "html", "-o", target, OFFICE / name)
+    assert code == EXIT_OK, err
+    page = target.read_text(encoding="utf-8")
+    assert "s3.received.total" in page
+    if name.endswith(".pdf"):
+        assert "data:image/png" in page
+
+
+def test_pdf_and_docx_parse_to_the_html_expectation_from_the_command_line() -> None:
+    for name in ("pingtan-jtj-2024.lo.pdf", "pingtan-jtj-2024.lo.docx"):
+        code, out, err = run("parse", OFFICE / name)
+        assert code == EXIT_OK, err
+        assert json.loads(out)["cells"] == expected_for(PUBLISHED / "pingtan-jtj-2024.html")["cells"]
+
+
+def test_explain_html_needs_explain_and_output() -> None:
+    assert run("parse", "--format", "html", SEED)[0] == EXIT_USAGE
+    assert run("parse", "--explain", "--format", "html", SEED)[0] == EXIT_USAGE

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import chinese_calendar  # type: ignore[import-untyped]
+import chinese_calendar
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st

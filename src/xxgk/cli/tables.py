@@ -64,9 +64,7 @@ def report_table(report: Report, source: str = "") -> str:
     out.append(grid(["", *(S3_COLUMN_LABELS[c] for c in S3_COLUMNS)], rows))
 
     out.append("\n四、政府信息公开行政复议、行政诉讼情况")
-    rows = [
-        [S4_GROUP_LABELS[g], *(fmt(report.cells[f"s4.{g}.{c}"]) for c in S4_COLUMNS)] for g in S4_GROUPS
-    ]
+    rows = [[S4_GROUP_LABELS[g], *(fmt(report.cells[f"s4.{g}.{c}"]) for c in S4_COLUMNS)] for g in S4_GROUPS]
     out.append(grid(["", *(S4_COLUMN_LABELS[c] for c in S4_COLUMNS)], rows))
     out.append("（空 = 未填写，? = 无法识别，缺 = 报告中没有此行）")
     return "\n".join(out) + "\n"

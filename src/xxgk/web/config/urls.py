@@ -1,0 +1,16 @@
+"""URL configuration of the xxgk web application."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="cases:list", permanent=False), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/", include("xxgk.web.cases.urls")),
+    path("calendar/", include("xxgk.web.workcalendar.urls")),
+    path("bodies/", include("xxgk.web.tenancy.urls")),
+]
