@@ -18,6 +18,8 @@ check: lint test
 bench:
 	bash scripts/setup.sh
 	.venv/bin/python -m benchmarks
+	.venv/bin/python -m benchmarks.accuracy
+	.venv/bin/python -m benchmarks.batch
 
 docs:
 	bash scripts/setup.sh
