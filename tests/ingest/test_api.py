@@ -77,3 +77,9 @@ def test_explain_shows_notes_extra_rows_and_findings() -> None:
     assert "line " in text
     text = explain(parse_path(SYNTHETIC / "synthetic-oneline-2020.txt"))
     assert "其他主动公开文件" in text
+
+
+def test_a_text_about_reports_is_not_a_report() -> None:
+    # PROVENANCE.md names table rows ("（七）总计", "一、本年新收") in prose but holds no table.
+    with pytest.raises(IngestError, match="没有读到任何数字"):
+        parse_bytes((PUBLISHED / "PROVENANCE.md").read_bytes(), source="PROVENANCE.md")

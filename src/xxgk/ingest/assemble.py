@@ -21,7 +21,7 @@ from functools import cache
 
 from xxgk.core.errors import IngestError
 from xxgk.core.findings import Finding
-from xxgk.core.model import NARRATIVE_SECTIONS, UNIT_UNSTATED, Cell, ExtraRow, Report, Source
+from xxgk.core.model import NARRATIVE_SECTIONS, UNIT_UNSTATED, Cell, CellState, ExtraRow, Report, Source
 from xxgk.core.templates import S3_COLUMNS, S4_COLUMNS, S4_GROUPS, CellKind, get_template, template_for_year
 from xxgk.ingest import codes, labels, metadata
 from xxgk.ingest.base import ParseResult
@@ -33,6 +33,10 @@ from xxgk.ingest.values import Reading, Token, cell_tokens, is_value_text, read_
 NOT_A_REPORT = (
     "未找到政府信息公开工作年度报告的统一表格（主动公开政府信息情况、收到和处理政府信息公开申请情况、"
     "行政复议和行政诉讼情况三张表均未找到），不是可识别的年度报告"
+)
+NO_TABLE_CELLS = (
+    "找到了年度报告表格的标题或行名，但三张表中没有读到任何数字："
+    "这可能是谈论年报的文字而不是年报本身，或表格内容未能读取"
 )
 OLD_FORMAT = "2019年以前的旧格式年报（无统一表格），不在支持范围内"
 ABSENT_ROW = "报告未印此行"
@@ -524,6 +528,8 @@ def assemble(layout: Layout) -> ParseResult:
     for code in cells:
         section = code[:2]
         cells[code] = outs[section].cells.get(code) or absent[section]
+    if not any(cell.state is CellState.NUMBER for cell in cells.values()):
+        raise IngestError(NO_TABLE_CELLS, source=layout.source)
     for table in outs.values():
         report.units.update(table.units)
         report.extra_rows.extend(table.extra)
