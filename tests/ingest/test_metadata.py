@@ -78,3 +78,13 @@ def test_old_format() -> None:
     assert is_old_format(lines("无关文字"), 2017)
     assert not is_old_format(lines("无关文字"), 2021)
     assert not is_old_format(lines("无关文字"), None)
+
+
+def test_a_title_without_a_body_name_gives_no_body() -> None:
+    # "关于2021年度政府信息公开…": the 度 of 年度 must not start a body name ("度政府").
+    from xxgk.ingest.metadata import parse_title
+
+    title = parse_title("关于2021年度政府信息公开工作年度报告")
+    assert title is not None
+    assert title.year == 2021
+    assert title.body is None
