@@ -18,7 +18,6 @@ import inspect
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import lru_cache
 from typing import TypeVar
 
@@ -264,17 +263,16 @@ class CheckContext:
     """What a rule sees: the report, the optional previous report, and cheap typed accessors.
 
     The cells are sorted once into ``numbers`` (well-typed numbers: ``int`` or ``Decimal``), ``states``
-    (every cell that is not a number: blank, unreadable, absent) and ``bad_type`` (number cells holding a
-    value of another type), so that the rules do dictionary look-ups only.
+    (every cell that is not a number: blank, unreadable, absent), so that the rules do dictionary look-ups only.
     """
 
-    __slots__ = ("_absent", "_cells", "_memo", "_prev_numbers", "bad_type", "numbers", "previous", "report", "states")
+    __slots__ = ("_absent", "_cells", "_memo", "_prev_numbers", "numbers", "previous", "report", "states")
 
     def __init__(self, report: Report, previous: Report | None = None) -> None:
         self.report = report
         self.previous = previous
         self._cells = report.cells
-        self.numbers, self.states, self.bad_type = _sort_cells(report)
+        self.numbers, self.states = _sort_cells(report)
         self._prev_numbers = _sort_cells(previous)[0] if previous is not None else {}
         self._memo: dict[str, object] = {}
         counts: dict[str, list[int]] = {}
@@ -371,20 +369,14 @@ class CheckContext:
         return Issue(message=message, cells=tuple(cells), severity=Severity.WARNING, hint=UNVERIFIABLE_HINT)
 
 
-def _sort_cells(report: Report) -> tuple[dict[str, Number], dict[str, CellState], tuple[str, ...]]:
+def _sort_cells(report: Report) -> tuple[dict[str, Number], dict[str, CellState]]:
+    """Number cells by value and the other cells by state. ``Cell`` itself admits only ``int`` and finite
+    ``Decimal`` values, so every number cell is well-typed here."""
     numbers: dict[str, Number] = {}
     states: dict[str, CellState] = {}
-    bad: list[str] = []
     for code, cell in report.cells.items():
-        if cell.state is CellState.NUMBER:
-            value = cell.value
-            kind = type(value)
-            if kind is int or (isinstance(value, int) and not isinstance(value, bool)):
-                numbers[code] = value  # type: ignore[assignment]
-            elif isinstance(value, Decimal) and value.is_finite():
-                numbers[code] = value
-            else:
-                bad.append(code)  # bool, float, str, NaN, ...: reported by V102
+        if cell.value is not None:
+            numbers[code] = cell.value
         else:
             states[code] = cell.state
-    return numbers, states, tuple(bad)
+    return numbers, states

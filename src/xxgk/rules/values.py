@@ -87,7 +87,7 @@ def negative_count(ctx: CheckContext) -> Iterator[Issue]:
     hint="件数填整数；金额填数字（万元，可有小数）",
 )
 def value_type(ctx: CheckContext) -> Iterator[Issue]:
-    """A number cell holds a value of the wrong type: a count that is not a whole number, or not a number.
+    """A count cell holds a fractional number (a ``Decimal`` that is not whole).
 
     Reading report JSON already refuses these (``Report.from_dict``) and ``Cell`` refuses values that are
     not ``int`` or finite ``Decimal``; but a report built in code can still put ``Decimal("1.5")`` in a count
@@ -95,15 +95,11 @@ def value_type(ctx: CheckContext) -> Iterator[Issue]:
 
     Why: counts are whole numbers (件, 件次, 项); amounts are decimal numbers in 万元 (spec: report JSON).
 
-    Example: ``s3.granted.natural`` holding ``Decimal("2.5")``, or a float amount.
+    Example: ``s3.granted.natural`` holding ``Decimal("2.5")``.
 
     Fix: store counts as ``int`` and amounts as ``Decimal``.
     """
     kinds = _kind_map(ctx)
-    cells = ctx.report.cells
-    for code in ctx.bad_type:
-        what = "有效金额" if kinds.get(code) is CellKind.AMOUNT else "整数"
-        yield Issue(f"{cell_label(code)} 的值 {_fmt(cells[code].value)[:20]} 不是{what}", (code,))
     for code, value in ctx.numbers.items():
         if type(value) is Decimal and kinds.get(code) is not CellKind.AMOUNT and value != value.to_integral_value():
             yield Issue(f"{cell_label(code)} 的值 {_fmt(value)[:20]} 不是整数", (code,))
