@@ -49,6 +49,13 @@ INSTALLED_APPS = [
     "xxgk.web.audit",
     "xxgk.web.workcalendar",
     "xxgk.web.cases",
+    "xxgk.web.letters",
+    "xxgk.web.portal",
+    "xxgk.web.api",
+    "xxgk.web.proactive",
+    "xxgk.web.registers",
+    "xxgk.web.litigation",
+    "xxgk.web.reports",
 ]
 
 MIDDLEWARE = [

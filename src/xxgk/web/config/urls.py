@@ -13,4 +13,10 @@ urlpatterns = [
     path("cases/", include("xxgk.web.cases.urls")),
     path("calendar/", include("xxgk.web.workcalendar.urls")),
     path("bodies/", include("xxgk.web.tenancy.urls")),
+    path("letters/", include("xxgk.web.letters.urls")),
+    path("portal/", include("xxgk.web.portal.urls")),
+    path("proactive/", include("xxgk.web.proactive.urls")),
+    path("registers/", include("xxgk.web.registers.urls")),
+    path("litigation/", include("xxgk.web.litigation.urls")),
+    path("reports/", include("xxgk.web.reports.urls")),
 ]
