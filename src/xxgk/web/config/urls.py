@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/", include("xxgk.web.cases.urls")),
     path("calendar/", include("xxgk.web.workcalendar.urls")),
     path("bodies/", include("xxgk.web.tenancy.urls")),
+    path("api/", include("xxgk.web.api.urls")),
     path("letters/", include("xxgk.web.letters.urls")),
     path("portal/", include("xxgk.web.portal.urls")),
     path("proactive/", include("xxgk.web.proactive.urls")),
