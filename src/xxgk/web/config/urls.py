@@ -17,6 +17,7 @@ urlpatterns = [
     path("letters/", include("xxgk.web.letters.urls")),
     path("portal/", include("xxgk.web.portal.urls")),
     path("proactive/", include("xxgk.web.proactive.urls")),
+    path("open/", include("xxgk.web.proactive.public_urls")),
     path("registers/", include("xxgk.web.registers.urls")),
     path("litigation/", include("xxgk.web.litigation.urls")),
     path("reports/", include("xxgk.web.reports.urls")),
