@@ -12,7 +12,8 @@ cd "$(dirname "$0")/.."
 #   libharfbuzz-subset0       fast font subsetting for WeasyPrint (a CJK page takes 0.2 s instead of 10 s)
 #   poppler-utils             pdftoppm, to check rendered PDF pages in tests
 #   chromium                  the browser the Playwright tests drive (no browser download is needed)
-APT_PACKAGES=(python3-venv libreoffice-writer-nogui postgresql-client fonts-noto-cjk libharfbuzz-subset0 poppler-utils
+#   gettext                   msgfmt, to compile and check the translation catalogues
+APT_PACKAGES=(python3-venv libreoffice-writer-nogui postgresql-client fonts-noto-cjk libharfbuzz-subset0 poppler-utils gettext
   chromium)
 
 missing=()

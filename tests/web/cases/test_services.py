@@ -44,8 +44,8 @@ def _register(users: dict[str, User], org: dict[str, Body], **kwargs: object) ->
     return s.case_register(
         actor=users["bq_clerk"],
         body_id=org["baqiao"].pk,
-        registration=registration(**kwargs),
-        on=date(2026, 3, 2),  # type: ignore[arg-type]
+        registration=registration(**kwargs),  # type: ignore[arg-type]
+        on=date(2026, 3, 2),
     )
 
 
@@ -63,7 +63,7 @@ def test_register_stores_the_event_caches_the_deadline_and_audits(users: dict[st
     assert audit.code == AuditCode.CASE_REGISTERED
     assert audit.actor_id == users["bq_clerk"].pk and audit.body_id == org["baqiao"].pk
     assert audit.created_at.tzinfo is not None
-    assert audit.new["status"] == "processing"
+    assert isinstance(audit.new, dict) and audit.new["status"] == "processing"
     # the stored history replays into the same core case
     core = case_core(case=case)
     assert core.registration == registration()

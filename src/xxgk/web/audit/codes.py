@@ -48,6 +48,63 @@ class AuditCode(IntEnum):
     CASE_ARCHIVED = 381
     CASE_EDITED = 391
     CASE_DEADLINES_RECOMPUTED = 392
+    CASE_DUPLICATE_FLAGGED = 393
+    CASE_DUPLICATE_CONFIRMED = 394
+    CASE_DUPLICATE_DISMISSED = 395
+
+    # 900–919: notifications (the daily digest)
+    DIGEST_SENT = 901
+
+    # 800–849: the REST API (tokens)
+    API_TOKEN_CREATED = 801
+    API_TOKEN_REVOKED = 802
+
+    # 450–499: the public portal (online submissions, 查询码)
+    PORTAL_SUBMISSION_RECEIVED = 451
+    PORTAL_SUBMISSION_ACCEPTED = 452
+    PORTAL_SUBMISSION_REJECTED = 453
+    PORTAL_CODE_ISSUED = 461
+    PORTAL_SETTINGS_CHANGED = 471
+    PORTAL_LOOKUP_LOCKED = 481
+
+    # 500–599: proactive disclosure (主动公开), the 保密审查 sign-off chain, the public catalogue and guide
+    PROACTIVE_ITEM_CREATED = 501
+    PROACTIVE_ITEM_EDITED = 502
+    PROACTIVE_ITEM_FROM_CASE = 503
+    PROACTIVE_ATTACHMENT_ADDED = 504
+    PROACTIVE_ATTACHMENT_REMOVED = 505
+    SIGNOFF_SUBMITTED = 511
+    SIGNOFF_APPROVED = 512
+    SIGNOFF_REJECTED = 513
+    SIGNOFF_COMPLETED = 514
+    PROACTIVE_ITEM_PUBLISHED = 521
+    PROACTIVE_ITEM_WITHDRAWN = 522
+    PROACTIVE_DEADLINES_RECOMPUTED = 523
+    SIGNOFF_CHAIN_CHANGED = 531
+    CATALOGUE_SETTINGS_CHANGED = 532
+    DISCLOSURE_GUIDE_CHANGED = 541
+
+    # 600–699: registers behind table 2 (normative documents, yearly figures) and review/litigation (table 4)
+    REGISTER_DOCUMENT_CREATED = 601
+    REGISTER_DOCUMENT_EDITED = 602
+    REGISTER_DOCUMENT_DELETED = 603
+    REGISTER_AMENDMENT_ADDED = 604
+    REGISTER_AMENDMENT_DELETED = 605
+    REGISTER_FIGURE_SAVED = 611
+    REGISTER_FIGURE_DELETED = 612
+    REGISTER_DOCUMENTS_IMPORTED = 621
+    REGISTER_FIGURES_IMPORTED = 622
+    REMEDY_CREATED = 651
+    REMEDY_EDITED = 652
+    REMEDY_CLOSED = 653
+    REMEDY_REOPENED = 654
+    REMEDY_HEARING_ADDED = 661
+    REMEDY_HEARING_DELETED = 662
+
+    # 400–449: letters (文书) and their templates
+    LETTER_TEMPLATE_UPLOADED = 401
+    LETTER_TEMPLATE_RESET = 402
+    LETTER_GENERATED = 411
 
     @property
     def label(self) -> str:
@@ -89,4 +146,49 @@ _LABELS: dict[AuditCode, str] = {
     AuditCode.CASE_ARCHIVED: "归档",
     AuditCode.CASE_EDITED: "修改申请信息",
     AuditCode.CASE_DEADLINES_RECOMPUTED: "重新计算期限",
+    AuditCode.CASE_DUPLICATE_FLAGGED: "提示疑似重复申请",
+    AuditCode.CASE_DUPLICATE_CONFIRMED: "确认为重复申请",
+    AuditCode.CASE_DUPLICATE_DISMISSED: "排除重复申请",
+    AuditCode.DIGEST_SENT: "发送到期提醒邮件",
+    AuditCode.API_TOKEN_CREATED: "创建接口令牌",
+    AuditCode.API_TOKEN_REVOKED: "撤销接口令牌",
+    AuditCode.PORTAL_SUBMISSION_RECEIVED: "收到网上申请",
+    AuditCode.PORTAL_SUBMISSION_ACCEPTED: "确认网上申请并登记",
+    AuditCode.PORTAL_SUBMISSION_REJECTED: "网上申请不予受理（无效提交）",
+    AuditCode.PORTAL_CODE_ISSUED: "生成查询码",
+    AuditCode.PORTAL_SETTINGS_CHANGED: "修改网上申请设置",
+    AuditCode.PORTAL_LOOKUP_LOCKED: "查询码错误次数过多，暂停查询",
+    AuditCode.PROACTIVE_ITEM_CREATED: "新建主动公开信息",
+    AuditCode.PROACTIVE_ITEM_EDITED: "修改主动公开信息",
+    AuditCode.PROACTIVE_ITEM_FROM_CASE: "依申请公开转为主动公开",
+    AuditCode.PROACTIVE_ATTACHMENT_ADDED: "上传附件",
+    AuditCode.PROACTIVE_ATTACHMENT_REMOVED: "删除附件",
+    AuditCode.SIGNOFF_SUBMITTED: "提交保密审查",
+    AuditCode.SIGNOFF_APPROVED: "审查同意",
+    AuditCode.SIGNOFF_REJECTED: "审查退回",
+    AuditCode.SIGNOFF_COMPLETED: "保密审查完成",
+    AuditCode.PROACTIVE_ITEM_PUBLISHED: "发布主动公开信息",
+    AuditCode.PROACTIVE_ITEM_WITHDRAWN: "撤回主动公开信息",
+    AuditCode.PROACTIVE_DEADLINES_RECOMPUTED: "重新计算公开期限",
+    AuditCode.SIGNOFF_CHAIN_CHANGED: "修改保密审查流程",
+    AuditCode.CATALOGUE_SETTINGS_CHANGED: "修改公开目录设置",
+    AuditCode.DISCLOSURE_GUIDE_CHANGED: "修改政府信息公开指南",
+    AuditCode.REGISTER_DOCUMENT_CREATED: "新增规章或规范性文件",
+    AuditCode.REGISTER_DOCUMENT_EDITED: "修改规章或规范性文件",
+    AuditCode.REGISTER_DOCUMENT_DELETED: "删除规章或规范性文件",
+    AuditCode.REGISTER_AMENDMENT_ADDED: "登记文件修改",
+    AuditCode.REGISTER_AMENDMENT_DELETED: "删除文件修改记录",
+    AuditCode.REGISTER_FIGURE_SAVED: "保存年度统计数据",
+    AuditCode.REGISTER_FIGURE_DELETED: "删除年度统计数据",
+    AuditCode.REGISTER_DOCUMENTS_IMPORTED: "导入规章和规范性文件",
+    AuditCode.REGISTER_FIGURES_IMPORTED: "导入年度统计数据",
+    AuditCode.REMEDY_CREATED: "登记行政复议或行政诉讼案件",
+    AuditCode.REMEDY_EDITED: "修改行政复议或行政诉讼案件",
+    AuditCode.REMEDY_CLOSED: "复议或诉讼结案",
+    AuditCode.REMEDY_REOPENED: "撤销结案登记",
+    AuditCode.REMEDY_HEARING_ADDED: "登记开庭（听证）日期",
+    AuditCode.REMEDY_HEARING_DELETED: "删除开庭（听证）日期",
+    AuditCode.LETTER_TEMPLATE_UPLOADED: "上传文书模板",
+    AuditCode.LETTER_TEMPLATE_RESET: "恢复默认文书模板",
+    AuditCode.LETTER_GENERATED: "生成文书",
 }

@@ -1,24 +1,36 @@
 """Applications (依申请公开): the registration, the event history and cached status and due dates.
 
 The history (``CaseEvent`` rows) is the truth; ``status``, ``outcome``, ``received_on``, ``answer_due``,
-``next_due`` … on :class:`Case` are caches written by the services after the core accepted a move, so that
-work lists filter and sort in the database.
+``next_due``, the fee columns … on :class:`Case` are caches written by the services after the core accepted a
+move, so that work lists and report figures filter, sort and aggregate in the database.
+
+Corrections of the registration are their own append-only rows (:class:`CaseEdit`): the registration event is
+never rewritten; the case's *effective* registration is the registration event with the edits applied in order
+(``applicant_name``, ``applicant_type``, ``content`` and the applicant keys on :class:`Case` cache it).
+:class:`DuplicateFlag` records a possible 重复申请 and the handler's decision; :class:`DigestLog` makes the daily
+digest e-mail idempotent.
 """
 
 from __future__ import annotations
 
+from typing import Any, NoReturn
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from xxgk.core.outcomes import ApplicantType, Channel, Outcome
 from xxgk.core.workflow import Action, Role, Status
+from xxgk.web.cases.vocabulary import tr
 
-STATUS_CHOICES = [(s.value, s.label) for s in Status]
-ACTION_CHOICES = [(a.value, a.label) for a in Action]
-ROLE_CHOICES = [(r.value, r.label) for r in Role]
-CHANNEL_CHOICES = [(c.value, c.label) for c in Channel]
-APPLICANT_TYPE_CHOICES = [(t.value, t.full_label) for t in ApplicantType]
-OUTCOME_CHOICES = [(o.value, o.label) for o in Outcome]
+#: Choices with the core's Chinese labels, translated lazily (see :mod:`xxgk.web.cases.vocabulary`).
+STATUS_CHOICES = [(s.value, tr(s.label)) for s in Status]
+ACTION_CHOICES = [(a.value, tr(a.label)) for a in Action]
+ROLE_CHOICES = [(r.value, tr(r.label)) for r in Role]
+CHANNEL_CHOICES = [(c.value, tr(c.label)) for c in Channel]
+APPLICANT_TYPE_CHOICES = [(t.value, tr(t.full_label)) for t in ApplicantType]
+OUTCOME_CHOICES = [(o.value, tr(o.label)) for o in Outcome]
 
 #: Statuses in which the answer clock is stopped (the work list "paused").
 PAUSED_STATUSES = (
@@ -50,6 +62,14 @@ class Case(models.Model):
     due_provisional = models.BooleanField("期限为暂定值", default=False)
     outcome = models.CharField("办理结果", max_length=40, choices=OUTCOME_CHOICES, blank=True)
     closed_on = models.DateField("办结日期", null=True, blank=True)
+    # normalised applicant identity (xxgk.core.duplicates.ApplicantKeys) to narrow duplicate candidates in SQL
+    applicant_name_key = models.CharField("申请人（比对用）", max_length=200, blank=True)
+    applicant_id_key = models.CharField("身份证明（比对用）", max_length=200, blank=True)
+    applicant_contact_key = models.CharField("联系方式（比对用）", max_length=200, blank=True)
+    # 信息处理费 (the fee notice and its payment), for section 六 of the annual report
+    fee_amount = models.DecimalField("收费金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    fee_notice_on = models.DateField("收费通知发出日期", null=True, blank=True)
+    fee_paid_on = models.DateField("缴费日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
@@ -61,6 +81,9 @@ class Case(models.Model):
         indexes = (
             models.Index(fields=("body", "status"), name="case_body_status_idx"),
             models.Index(fields=("body", "next_due"), name="case_body_due_idx"),
+            models.Index(fields=("body", "applicant_name_key"), name="case_body_applicant_idx"),
+            models.Index(fields=("body", "applicant_contact_key"), name="case_body_contact_idx"),
+            models.Index(fields=("body", "fee_paid_on"), name="case_body_fee_paid_idx"),
         )
 
     def __str__(self) -> str:
@@ -98,3 +121,128 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.seq} {self.get_action_display()}"
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or delete a registration edit (edits are append-only)."""
+
+    def __init__(self) -> None:
+        super().__init__("登记信息修改记录只能追加，不能修改或删除")
+
+
+class CaseEditQuerySet(models.QuerySet["CaseEdit"]):
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError
+
+    def delete(self) -> NoReturn:
+        raise AppendOnlyError
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError
+
+
+CaseEditManager = models.Manager.from_queryset(CaseEditQuerySet)
+
+
+class CaseEdit(models.Model):
+    """One correction of a case's registration (append-only, numbered per case): the fields changed with their
+    values before (``old``) and after (``new``), encoded like event payloads, and the reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="edits")
+    seq = models.PositiveIntegerField("序号")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="修改人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("修改时间", default=timezone.now, editable=False)
+    reason = models.TextField("修改原因")
+    old = models.JSONField("原值")
+    new = models.JSONField("新值")
+
+    objects = CaseEditManager()
+
+    class Meta:
+        verbose_name = "登记信息修改"
+        verbose_name_plural = "登记信息修改"
+        ordering = ("case", "seq")
+        constraints = (models.UniqueConstraint(fields=("case", "seq"), name="caseedit_seq_unique"),)
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#edit{self.seq}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError
+
+
+class DuplicateDecision(models.TextChoices):
+    PENDING = "pending", _("待判断")
+    CONFIRMED = "confirmed", _("确认为重复申请")
+    DISMISSED = "dismissed", _("不属于重复申请")
+
+
+class DuplicateFlag(models.Model):
+    """``case`` may repeat the earlier application ``earlier`` of the same applicant (score and reasons from
+    :func:`xxgk.core.duplicates.find_possible_duplicates`); the handler confirms or dismisses it."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="duplicate_flags")
+    earlier = models.ForeignKey(
+        Case, verbose_name="此前的申请", on_delete=models.PROTECT, related_name="later_duplicate_flags"
+    )
+    score = models.FloatField("内容相似度")
+    reasons = models.JSONField("提示理由", default=list)
+    decision = models.CharField(
+        "判断", max_length=20, choices=DuplicateDecision.choices, default=DuplicateDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="判断人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("判断时间", null=True, blank=True)
+    note = models.TextField("说明", blank=True)
+    created_at = models.DateTimeField("提示时间", default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "疑似重复申请"
+        verbose_name_plural = "疑似重复申请"
+        ordering = ("case", "-score", "earlier")
+        constraints = (
+            models.UniqueConstraint(fields=("case", "earlier"), name="duplicateflag_pair_unique"),
+            models.CheckConstraint(condition=~models.Q(case=models.F("earlier")), name="duplicateflag_not_self"),
+        )
+        indexes = (models.Index(fields=("case", "decision"), name="duplicateflag_case_idx"),)
+
+    def __str__(self) -> str:
+        return f"{self.case_id}~{self.earlier_id} {self.score:.2f}"
+
+
+class DigestLog(models.Model):
+    """The daily digest e-mail sent to ``user`` for ``on`` (one row per user and day: a second run that day sends
+    nothing unless forced)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    on = models.DateField("提醒日期")
+    sent_at = models.DateTimeField("发送时间", default=timezone.now)
+    email = models.CharField("收件地址", max_length=254)
+    overdue = models.PositiveIntegerField("已逾期件数", default=0)
+    due_soon = models.PositiveIntegerField("即将到期件数", default=0)
+    sends = models.PositiveIntegerField("发送次数", default=1)
+
+    class Meta:
+        verbose_name = "到期提醒邮件"
+        verbose_name_plural = "到期提醒邮件"
+        ordering = ("-on", "user")
+        constraints = (models.UniqueConstraint(fields=("user", "on"), name="digestlog_user_day_unique"),)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.on}"

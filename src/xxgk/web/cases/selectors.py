@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from xxgk.core.calendar import WorkCalendar, add_working_days
+from xxgk.core import fees as core_fees
+from xxgk.core.calendar import WorkCalendar, add_working_days, working_days_between
 from xxgk.core.deadlines import Deadline
-from xxgk.core.workflow import Action, Event, Role, allowed_actions, replay
+from xxgk.core.outcomes import Outcome
+from xxgk.core.workflow import Action, Event, Registration, Role, allowed_actions, replay
 from xxgk.core.workflow import Case as CoreCase
 from xxgk.web.cases.codec import payload_decode
-from xxgk.web.cases.models import OPEN_STATUSES, PAUSED_STATUSES, Case, CaseEvent
+from xxgk.web.cases.edits import EDIT_FIELDS, display_value, registration_effective
+from xxgk.web.cases.models import (
+    OPEN_STATUSES,
+    PAUSED_STATUSES,
+    Case,
+    CaseEdit,
+    CaseEvent,
+    DuplicateDecision,
+    DuplicateFlag,
+)
+from xxgk.web.tenancy.models import Membership
 from xxgk.web.tenancy.selectors import (
     NOT_FOUND,
     AnyUser,
@@ -63,10 +82,80 @@ def core_event(row: CaseEvent) -> Event:
     )
 
 
+def case_edit_rows(*, case: Case) -> list[CaseEdit]:
+    """The registration edits of ``case``, oldest first (uses a ``prefetch_related("edits")`` cache if any)."""
+    return sorted(case.edits.all(), key=lambda e: e.seq)
+
+
 def case_core(*, case: Case, events: list[CaseEvent] | None = None) -> CoreCase:
-    """The core :class:`~xxgk.core.workflow.Case` rebuilt from the stored history."""
+    """The core :class:`~xxgk.core.workflow.Case` rebuilt from the stored history, with the *effective*
+    registration: the registration event's payload with the case's edits applied (the rows stay untouched)."""
     rows = case_events(case=case) if events is None else events
-    return replay(core_event(r) for r in rows)
+    core_events = [core_event(r) for r in rows]
+    edits = [e.new for e in case_edit_rows(case=case)]
+    if edits:
+        for i, ev in enumerate(core_events):
+            if isinstance(ev.data, Registration):
+                core_events[i] = dataclasses.replace(ev, data=registration_effective(ev.data, edits))
+    return replay(core_events)
+
+
+def case_registration(*, case: Case) -> Registration | None:
+    """The effective registration of ``case`` (registration event + edits). Letters, the portal and the API
+    should read the registration here (or from :func:`case_core`), not from the event payload."""
+    return case_core(case=case).registration
+
+
+@dataclass(frozen=True)
+class EditRow:
+    """A registration edit prepared for display: ``(label, old, new)`` per changed field."""
+
+    edit: CaseEdit
+    changes: list[tuple[str, str, str]]
+
+
+def case_edit_list(*, case: Case) -> list[EditRow]:
+    rows = sorted(case.edits.select_related("actor"), key=lambda e: e.seq)
+    out: list[EditRow] = []
+    for edit in rows:
+        old = edit.old if isinstance(edit.old, dict) else {}
+        new = edit.new if isinstance(edit.new, dict) else {}
+        changes = [
+            (str(label), display_value(field, old.get(field)), display_value(field, new.get(field)))
+            for field, label in EDIT_FIELDS.items()
+            if field in new
+        ]
+        out.append(EditRow(edit=edit, changes=changes))
+    return out
+
+
+def case_duplicate_flags(*, case: Case) -> list[DuplicateFlag]:
+    """The possible duplicates of ``case`` (the earlier applications it may repeat), best first."""
+    return list(
+        case.duplicate_flags.select_related("earlier", "earlier__handler", "decided_by").order_by("-score", "earlier")
+    )
+
+
+def case_is_confirmed_duplicate(*, case: Case) -> bool:
+    """Whether the handler confirmed ``case`` as a 重复申请 (its reply then proposes that outcome)."""
+    return case.duplicate_flags.filter(decision=DuplicateDecision.CONFIRMED).exists()
+
+
+def access_duplicate_flag_for_update(user: Any, *, case_id: int, flag_id: int) -> DuplicateFlag:
+    """The flag ``flag_id`` of case ``case_id``, locked for a decision by ``user``: Http404 alike for missing and
+    not-visible; PermissionDenied when the user only supervises the case's body."""
+    visible = body_ids_visible(user=user)
+    try:
+        flag = (
+            DuplicateFlag.objects.select_for_update(of=("self",))
+            .select_related("case", "case__body", "earlier")
+            .get(pk=flag_id, case_id=case_id, case__body_id__in=visible)
+        )
+    except DuplicateFlag.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+    if flag.case.body_id not in body_ids_working(user=user):
+        raise PermissionDenied(READ_ONLY)
+    return flag
 
 
 def case_allowed_actions(*, user: AnyUser, case: Case) -> list[tuple[Action, Role]]:
@@ -83,7 +172,7 @@ def case_allowed_actions(*, user: AnyUser, case: Case) -> list[tuple[Action, Rol
 class CaseFilters:
     """Work-list filters (all optional)."""
 
-    view: str = "all"  # all | mine | due_soon | overdue | paused | open | closed
+    view: str = "all"  # all | mine | due_soon | overdue | paused | open | closed | duplicates
     q: str = ""
     status: str = ""
     outcome: str = ""
@@ -93,23 +182,37 @@ class CaseFilters:
     due_soon_days: int = 5
 
 
-VIEWS = {
-    "all": "全部",
-    "mine": "我的案件",
-    "due_soon": "即将到期",
-    "overdue": "已逾期",
-    "paused": "暂停计时",
-    "open": "办理中",
-    "closed": "已办结",
+VIEWS: dict[str, Any] = {
+    "all": _("全部"),
+    "mine": _("我的案件"),
+    "due_soon": _("即将到期"),
+    "overdue": _("已逾期"),
+    "paused": _("暂停计时"),
+    "open": _("办理中"),
+    "closed": _("已办结"),
+    "duplicates": _("疑似重复待判断"),
 }
+
+
+def _pending_duplicates() -> Exists:
+    return Exists(DuplicateFlag.objects.filter(case=OuterRef("pk"), decision=DuplicateDecision.PENDING))
+
+
+def _confirmed_duplicates() -> Exists:
+    return Exists(DuplicateFlag.objects.filter(case=OuterRef("pk"), decision=DuplicateDecision.CONFIRMED))
 
 
 def case_list(
     *, user: AnyUser, filters: CaseFilters, calendar: WorkCalendar, today: date | None = None
 ) -> QuerySet[Case]:
-    """The cases ``user`` sees, filtered; one query with bodies and handlers joined."""
+    """The cases ``user`` sees, filtered; one query with bodies and handlers joined. Each case carries
+    ``duplicate_pending`` / ``duplicate_confirmed`` (a possible 重复申请 awaits a decision / was confirmed)."""
     day = today or timezone.localdate()
-    qs = Case.objects.filter(body_id__in=body_ids_visible(user=user)).select_related("body", "handler")
+    qs = (
+        Case.objects.filter(body_id__in=body_ids_visible(user=user))
+        .select_related("body", "handler")
+        .annotate(duplicate_pending=_pending_duplicates(), duplicate_confirmed=_confirmed_duplicates())
+    )
     view = filters.view
     if view == "mine":
         qs = qs.filter(handler_id=user.pk, status__in=OPEN_STATUSES)
@@ -124,6 +227,8 @@ def case_list(
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif view == "closed":
         qs = qs.exclude(status__in=OPEN_STATUSES).exclude(status="new")
+    elif view == "duplicates":
+        qs = qs.filter(duplicate_pending=True)
     if filters.q:
         qs = qs.filter(
             Q(applicant_name__icontains=filters.q) | Q(content__icontains=filters.q) | Q(number__icontains=filters.q)
@@ -151,6 +256,7 @@ def user_can_act(*, user: AnyUser, case: Case) -> bool:
     return case.body_id in body_ids_working(user=user)
 
 
+#: The columns of the work-list export (CSV and XLSX alike).
 CSV_HEADER = (
     "编号",
     "机关",
@@ -168,12 +274,12 @@ CSV_HEADER = (
 )
 
 
-def case_export_rows(*, cases: QuerySet[Case]) -> list[tuple[str, ...]]:
-    """The rows of the work-list export (the same cases as the page, no per-row queries)."""
+ExportValue = str | date | None
 
-    def d(value: date | None) -> str:
-        return value.isoformat() if value else ""
 
+def case_export_values(*, cases: QuerySet[Case]) -> list[tuple[ExportValue, ...]]:
+    """The typed rows of the work-list export (dates as dates, ``None`` when unset), in the order of
+    :data:`CSV_HEADER`; the same cases as the page, no per-row queries."""
     return [
         (
             c.number,
@@ -182,13 +288,149 @@ def case_export_rows(*, cases: QuerySet[Case]) -> list[tuple[str, ...]]:
             c.get_applicant_type_display(),
             c.get_channel_display(),
             c.content,
-            d(c.received_on),
+            c.received_on,
             c.get_status_display(),
-            d(c.next_due),
+            c.next_due,
             "是" if c.due_provisional else "",
             c.get_outcome_display() if c.outcome else "",
-            d(c.closed_on),
+            c.closed_on,
             c.handler.get_full_name() or c.handler.get_username(),
         )
         for c in cases
     ]
+
+
+def case_export_rows(*, cases: QuerySet[Case]) -> list[tuple[str, ...]]:
+    """The rows of the work-list export as text (dates ISO, empty when unset)."""
+    return [
+        tuple("" if v is None else v.isoformat() if isinstance(v, date) else v for v in row)
+        for row in case_export_values(cases=cases)
+    ]
+
+
+# -- fees (section 六 of the annual report) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeeTotals:
+    """信息处理费 of one body in one year: ``amount`` collected (by payment date), ``cases_paid``, fee
+    ``notices_sent`` (by notice date) and ``unpaid_expired`` (closed as 逾期未缴费 that year)."""
+
+    body_id: int
+    year: int
+    amount: Decimal
+    cases_paid: int
+    notices_sent: int
+    unpaid_expired: int
+
+    @property
+    def statement(self) -> str:
+        """The sentence for 六、其他需要报告的事项 (``xxgk.core.fees.fee_statement``)."""
+        return core_fees.fee_statement(self.year, self.amount)
+
+
+_CENTS = Decimal("0.01")
+
+
+def _money(value: Decimal | int | None) -> Decimal:
+    return Decimal(value or 0).quantize(_CENTS)
+
+
+def fees_collected(*, body_id: int, year: int) -> FeeTotals:
+    """The fee totals of ``body_id`` in ``year``, from one aggregate query over the cached fee columns. No access
+    check: the caller (a report for a body the user may see) does that."""
+    in_year = {"fee_paid_on__year": year}
+    row = Case.objects.filter(body_id=body_id).aggregate(
+        amount=Sum("fee_amount", filter=Q(**in_year)),
+        cases_paid=Count("id", filter=Q(**in_year)),
+        notices_sent=Count("id", filter=Q(fee_notice_on__year=year)),
+        unpaid_expired=Count("id", filter=Q(outcome=Outcome.NO_FEE.value, closed_on__year=year)),
+    )
+    return FeeTotals(
+        body_id=body_id,
+        year=year,
+        amount=_money(row["amount"]),
+        cases_paid=row["cases_paid"],
+        notices_sent=row["notices_sent"],
+        unpaid_expired=row["unpaid_expired"],
+    )
+
+
+def fee_totals_by_year(*, body_ids: set[int]) -> dict[int, list[FeeTotals]]:
+    """Every year with any fee activity, per body (newest year first): three grouped aggregate queries."""
+    base = Case.objects.filter(body_id__in=body_ids)
+    cells: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
+    paid = (
+        base.filter(fee_paid_on__isnull=False)
+        .annotate(year=ExtractYear("fee_paid_on"))
+        .values("body_id", "year")
+        .annotate(amount=Sum("fee_amount"), n=Count("id"))
+        .order_by()
+    )
+    for r in paid:
+        cells[(r["body_id"], r["year"])].update(amount=_money(r["amount"]), cases_paid=r["n"])
+    notices = (
+        base.filter(fee_notice_on__isnull=False)
+        .annotate(year=ExtractYear("fee_notice_on"))
+        .values("body_id", "year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for r in notices:
+        cells[(r["body_id"], r["year"])]["notices_sent"] = r["n"]
+    expired = (
+        base.filter(outcome=Outcome.NO_FEE.value, closed_on__isnull=False)
+        .annotate(year=ExtractYear("closed_on"))
+        .values("body_id", "year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for r in expired:
+        cells[(r["body_id"], r["year"])]["unpaid_expired"] = r["n"]
+    out: dict[int, list[FeeTotals]] = defaultdict(list)
+    for (body_id, year), v in sorted(cells.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        out[body_id].append(
+            FeeTotals(
+                body_id=body_id,
+                year=year,
+                amount=v.get("amount", _money(0)),
+                cases_paid=v.get("cases_paid", 0),
+                notices_sent=v.get("notices_sent", 0),
+                unpaid_expired=v.get("unpaid_expired", 0),
+            )
+        )
+    return dict(out)
+
+
+# -- the daily digest -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DigestCase:
+    case: Case
+    overdue: bool
+    remaining: int | None  # working days left (due soon) or None when overdue
+    days_late: int  # calendar days past the due date (overdue), else 0
+
+
+def digest_cases(*, on: date, days: int, calendar: WorkCalendar) -> dict[User, list[DigestCase]]:
+    """Per handler, their open cases whose nearest deadline is passed or falls within ``days`` working days of
+    ``on`` (overdue first, then by due date). Only handlers who still hold a role in the case's body and are
+    active get cases (nobody is e-mailed another body's cases). One query."""
+    horizon = add_working_days(on, days, calendar).day
+    still_member = Exists(Membership.objects.filter(user_id=OuterRef("handler_id"), body_id=OuterRef("body_id")))
+    cases = (
+        Case.objects.filter(status__in=OPEN_STATUSES, next_due__isnull=False, next_due__lte=horizon)
+        .filter(still_member, handler__is_active=True)
+        .select_related("body", "handler")
+        .order_by("handler_id", "next_due", "id")
+    )
+    out: dict[User, list[DigestCase]] = {}
+    for c in cases:
+        due = c.next_due
+        assert due is not None
+        overdue = due < on
+        remaining = None if overdue else working_days_between(on, due, calendar)
+        item = DigestCase(case=c, overdue=overdue, remaining=remaining, days_late=(on - due).days if overdue else 0)
+        out.setdefault(c.handler, []).append(item)
+    return out

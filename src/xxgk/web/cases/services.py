@@ -8,17 +8,24 @@ cached status and due dates, and appends an audit event with the action's stable
 
 from __future__ import annotations
 
+import calendar as _calendar
+from collections.abc import Hashable, Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
 from xxgk.core.calendar import WorkCalendar
+from xxgk.core.duplicates import DEFAULT_THRESHOLD, ApplicantKeys, Application, find_possible_duplicates
 from xxgk.core.errors import WorkflowError
+from xxgk.core.outcomes import ApplicantType
 from xxgk.core.receipt import receipt_date
 from xxgk.core.workflow import (
     Action,
@@ -40,6 +47,7 @@ from xxgk.core.workflow import (
     Role,
     Withdrawal,
     apply,
+    check_registration,
     transition,
 )
 from xxgk.core.workflow import (
@@ -48,8 +56,16 @@ from xxgk.core.workflow import (
 from xxgk.web.audit.codes import AuditCode
 from xxgk.web.audit.services import audit_record
 from xxgk.web.cases.codec import payload_encode
-from xxgk.web.cases.models import OPEN_STATUSES, Case, CaseEvent
-from xxgk.web.cases.selectors import access_case_for_update, case_core
+from xxgk.web.cases.edits import check_fields, coerce_value, encode_values, registration_values, registration_with
+from xxgk.web.cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEdit,
+    CaseEvent,
+    DuplicateDecision,
+    DuplicateFlag,
+)
+from xxgk.web.cases.selectors import access_case_for_update, access_duplicate_flag_for_update, case_core
 from xxgk.web.tenancy.models import Body
 from xxgk.web.tenancy.selectors import NOT_FOUND, body_ids_working, workflow_roles_in_body
 from xxgk.web.workcalendar.selectors import calendar_get
@@ -99,6 +115,9 @@ def _snapshot(case: Case) -> dict[str, Any]:
         "next_due": d(case.next_due),
         "due_provisional": case.due_provisional,
         "closed_on": d(case.closed_on),
+        "fee_amount": None if case.fee_amount is None else str(case.fee_amount),
+        "fee_notice_on": d(case.fee_notice_on),
+        "fee_paid_on": d(case.fee_paid_on),
     }
 
 
@@ -116,6 +135,12 @@ def _refresh_cache(case: Case, core: CoreCase, calendar: WorkCalendar) -> None:
     case.next_due = first.due if first is not None else None
     case.next_due_label = first.kind.label if first is not None else ""
     case.due_provisional = any(d.provisional for d in deadlines)
+    notice = core.last(Action.SEND_FEE_NOTICE)
+    fee = core.fee_notice
+    case.fee_amount = None if fee is None else Decimal(fee.amount).quantize(Decimal("0.01"))
+    case.fee_notice_on = None if notice is None else notice.on
+    payment = core.last(Action.RECORD_PAYMENT)
+    case.fee_paid_on = None if payment is None else payment.on
 
 
 def _role_for(actor: User, case: Case, action: Action) -> Role:
@@ -174,9 +199,38 @@ def _next_number(body: Body, year: int) -> str:
     return f"{prefix}{existing + 1:04d}"
 
 
+def _applicant_keys(registration: Registration) -> ApplicantKeys:
+    a = registration.applicant
+    return ApplicantKeys.of(name=a.name, id_document=a.id_document, contact=a.contact)
+
+
+def _cache_registration(case: Case, registration: Registration) -> None:
+    """Copy the effective registration's cached columns onto the row (not saved)."""
+    keys = _applicant_keys(registration)
+    case.applicant_type = registration.applicant.type.value
+    case.applicant_name = registration.applicant.name.strip()
+    case.content = registration.content.strip()
+    case.applicant_name_key = keys.name[:200]
+    case.applicant_id_key = keys.id_document[:200]
+    case.applicant_contact_key = keys.contact[:200]
+
+
+REGISTRATION_CACHE_FIELDS = (
+    "applicant_type",
+    "applicant_name",
+    "content",
+    "applicant_name_key",
+    "applicant_id_key",
+    "applicant_contact_key",
+    "updated_at",
+)
+
+
 def case_register(*, actor: User, body_id: int, registration: Registration, on: date | None = None) -> Case:
     """Register an application in ``body_id`` (登记, or 登记（收到日期待确认） when the receipt date cannot be
-    fixed yet). The actor must be a 经办人 of that body; they become the case's handler."""
+    fixed yet). The actor must be a 经办人 of that body; they become the case's handler. Earlier applications of
+    the same applicant in the same body that ask for similar information are flagged as possible duplicates
+    (:class:`~xxgk.web.cases.models.DuplicateFlag`) in the same transaction."""
     day = _today(on)
     with transaction.atomic():
         if body_id not in body_ids_working(user=actor):
@@ -192,17 +246,223 @@ def case_register(*, actor: User, body_id: int, registration: Registration, on: 
         event = Event(action=action, on=day, role=Role.CLERK, data=registration, actor=str(actor.pk))
         calendar = calendar_get()
         apply(CoreCase(), event, calendar)  # validate before creating any row
-        case = Case.objects.create(
+        case = Case(
             body=body,
             number=_next_number(body, day.year),
             handler=actor,
             channel=registration.channel.value,
-            applicant_type=registration.applicant.type.value,
-            applicant_name=registration.applicant.name.strip(),
-            content=registration.content.strip(),
             registered_on=day,
         )
-        return _append(actor=actor, case=case, core=CoreCase(), event=event, calendar=calendar, seq=1)
+        _cache_registration(case, registration)
+        case.save(force_insert=True)
+        case = _append(actor=actor, case=case, core=CoreCase(), event=event, calendar=calendar, seq=1)
+        _flag_duplicates(actor=actor, case=case)
+        return case
+
+
+# -- possible duplicates (重复申请) -------------------------------------------------------------------
+
+
+def _months_before(day: date, months: int) -> date:
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    last = _calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def _earlier_status(earlier: Case) -> str:
+    if earlier.outcome:
+        closed = earlier.closed_on.isoformat() if earlier.closed_on else ""
+        return f"此前的申请已办结：{earlier.get_outcome_display()}（{closed}）"
+    return f"此前的申请尚在办理：{earlier.get_status_display()}"
+
+
+def _flag_duplicates(*, actor: User, case: Case) -> list[DuplicateFlag]:
+    """Compare ``case`` with the earlier applications of the same applicant in its body registered within
+    ``settings.XXGK_DUPLICATE_MONTHS`` months (narrowed in SQL by the applicant keys, scored by
+    :func:`xxgk.core.duplicates.find_possible_duplicates`), store a flag per new match and audit them."""
+    same = Q()
+    if case.applicant_name_key and case.applicant_id_key:
+        same |= Q(applicant_name_key=case.applicant_name_key, applicant_id_key=case.applicant_id_key)
+    if case.applicant_contact_key:
+        same |= Q(applicant_contact_key=case.applicant_contact_key)
+    if not same:
+        return []
+    months = int(getattr(settings, "XXGK_DUPLICATE_MONTHS", 12))
+    threshold = float(getattr(settings, "XXGK_DUPLICATE_THRESHOLD", DEFAULT_THRESHOLD))
+    day = case.registered_on
+    already = DuplicateFlag.objects.filter(case=case).values("earlier_id")
+    candidates: dict[Hashable, Case] = {
+        c.pk: c
+        for c in Case.objects.filter(same, body_id=case.body_id, registered_on__gte=_months_before(day, months))
+        .filter(Q(registered_on__lt=day) | Q(registered_on=day, pk__lt=case.pk))
+        .exclude(pk__in=already)
+        .order_by("-registered_on", "-pk")
+    }
+    if not candidates:
+        return []
+
+    def application(c: Case) -> Application:
+        keys = ApplicantKeys(c.applicant_name_key, c.applicant_id_key, c.applicant_contact_key)
+        return Application(keys, c.content, ref=c.pk)
+
+    matches = find_possible_duplicates(
+        application(case), (application(c) for c in candidates.values()), threshold=threshold
+    )
+    flags = [
+        DuplicateFlag.objects.create(
+            case=case,
+            earlier=candidates[m.ref],
+            score=m.score,
+            reasons=[*m.reasons, _earlier_status(candidates[m.ref])],
+        )
+        for m in matches
+    ]
+    if flags:
+        audit_record(
+            code=AuditCode.CASE_DUPLICATE_FLAGGED,
+            actor=actor,
+            body=case.body,
+            object_type=OBJECT_TYPE,
+            object_id=case.pk,
+            new={
+                "possible_duplicates": [
+                    {"earlier": f.earlier.number, "earlier_id": f.earlier_id, "score": f.score, "reasons": f.reasons}
+                    for f in flags
+                ]
+            },
+            note="疑似重复申请，请经办人判断",
+        )
+    return flags
+
+
+DECISION_CODES: dict[str, AuditCode] = {
+    DuplicateDecision.CONFIRMED: AuditCode.CASE_DUPLICATE_CONFIRMED,
+    DuplicateDecision.DISMISSED: AuditCode.CASE_DUPLICATE_DISMISSED,
+}
+DECISION_NEEDED = "请选择“确认为重复申请”或“不属于重复申请”"
+DISMISS_NEEDS_NOTE = "请说明不属于重复申请的理由"
+DECISION_UNCHANGED = "该提示已是“{decision}”"
+DECISION_CLOSED = "申请已办结或归档（{status}），不能再更改重复申请的判断"
+DECIDE_ROLES = (Role.CLERK, Role.HEAD)
+
+
+def case_duplicate_decide(
+    *, actor: User, case_id: int, flag_id: int, decision: DuplicateDecision | str, note: str = ""
+) -> DuplicateFlag:
+    """The handler's decision on a possible duplicate: confirmed (a 重复申请 — the case stays open; answer it with
+    the outcome “不予处理：重复申请”) or dismissed (with the reason why not). A decision can be changed while
+    the case is open; every decision is audited with the old and new values."""
+    try:
+        value = DuplicateDecision(decision)
+    except ValueError:
+        raise WorkflowError(DECISION_NEEDED) from None
+    if value == DuplicateDecision.PENDING:
+        raise WorkflowError(DECISION_NEEDED)
+    text = note.strip()
+    if value == DuplicateDecision.DISMISSED and not text:
+        raise WorkflowError(DISMISS_NEEDS_NOTE)
+    with transaction.atomic():
+        flag = access_duplicate_flag_for_update(actor, case_id=case_id, flag_id=flag_id)
+        case = flag.case
+        if not set(DECIDE_ROLES) & set(workflow_roles_in_body(user=actor, body_id=case.body_id)):
+            roles = "、".join(r.label for r in DECIDE_ROLES)
+            raise PermissionDenied(NO_ROLE.format(action="判断是否重复申请", roles=roles))
+        if not case.status_enum.is_open:
+            raise WorkflowError(DECISION_CLOSED.format(status=case.status_enum.label))
+        if flag.decision == value:
+            raise WorkflowError(DECISION_UNCHANGED.format(decision=value.label))
+        old = {"decision": flag.decision, "note": flag.note}
+        flag.decision = value
+        flag.decided_by = actor
+        flag.decided_at = timezone.now()
+        flag.note = text
+        flag.save(update_fields=["decision", "decided_by", "decided_at", "note"])
+        audit_record(
+            code=DECISION_CODES[value],
+            actor=actor,
+            body=case.body,
+            object_type=OBJECT_TYPE,
+            object_id=case.pk,
+            old=old,
+            new={
+                "decision": value.value,
+                "note": text,
+                "earlier": flag.earlier.number,
+                "earlier_id": flag.earlier_id,
+                "score": flag.score,
+            },
+        )
+        return flag
+
+
+# -- corrections of the registration --------------------------------------------------------------
+
+EDIT_ACTION = "修改登记信息"
+EDIT_REASON_REQUIRED = "请填写修改登记信息的原因"
+EDIT_CLOSED = "申请已办结或归档（{status}），不能再修改登记信息"
+EDIT_NOTHING = "登记信息没有变化"
+EDIT_TOO_LONG = "申请人姓名或名称不能超过200个字符"
+TYPE_CHANGE_NOTE = (
+    "申请人类型由“{old}”改为“{new}”：年度报告表三的统计列随之改变（报告生成前修改有效；已生成的报告须重新生成）"
+)
+
+
+def case_edit_registration(*, actor: User, case_id: int, changes: Mapping[str, object], reason: str) -> CaseEdit:
+    """Correct the registration of an open case (applicant name, identity document, contact, agent, applicant
+    type, content, requested form/delivery) by a 经办人 of its body, for a stated ``reason``.
+
+    The registration event stays as recorded: the edit is appended as a :class:`CaseEdit` with the old and new
+    values, the cached columns of the case are refreshed, a CASE_EDITED audit event records old/new values and
+    the reason, and the possible-duplicate check runs again. Channel and receipt changes are refused (they go
+    through 确认收到申请); closed and archived cases cannot be edited; a change that changes nothing is refused.
+    """
+    check_fields(changes)
+    reason_text = reason.strip() if isinstance(reason, str) else ""
+    if not reason_text:
+        raise WorkflowError(EDIT_REASON_REQUIRED)
+    coerced = {field: coerce_value(field, value) for field, value in changes.items()}
+    with transaction.atomic():
+        case = access_case_for_update(actor, case_id)
+        if Role.CLERK not in workflow_roles_in_body(user=actor, body_id=case.body_id):
+            raise PermissionDenied(NO_ROLE.format(action=EDIT_ACTION, roles=Role.CLERK.label))
+        if not case.status_enum.is_open:
+            raise WorkflowError(EDIT_CLOSED.format(status=case.status_enum.label))
+        current = case_core(case=case).registration
+        if current is None:  # pragma: no cover - every stored case starts with its registration
+            raise WorkflowError("尚未登记")
+        values = registration_values(current)
+        diff = {field: value for field, value in coerced.items() if value != values[field]}
+        if not diff:
+            raise WorkflowError(EDIT_NOTHING)
+        if len(diff.get("applicant_name", "")) > 200:
+            raise WorkflowError(EDIT_TOO_LONG)
+        updated = registration_with(current, diff)
+        check_registration(updated)
+        old = encode_values({field: values[field] for field in diff})
+        new = encode_values(diff)
+        edit = CaseEdit.objects.create(
+            case=case, seq=case.edits.count() + 1, actor=actor, reason=reason_text, old=old, new=new
+        )
+        _cache_registration(case, updated)
+        case.save(update_fields=list(REGISTRATION_CACHE_FIELDS))
+        note = f"修改原因：{reason_text}"
+        if "applicant_type" in diff:
+            old_type, new_type = ApplicantType(old["applicant_type"]), ApplicantType(new["applicant_type"])
+            note += "；" + TYPE_CHANGE_NOTE.format(old=old_type.full_label, new=new_type.full_label)
+        audit_record(
+            code=AuditCode.CASE_EDITED,
+            actor=actor,
+            body=case.body,
+            object_type=OBJECT_TYPE,
+            object_id=case.pk,
+            old=old,
+            new={**new, "edit": edit.seq},
+            note=note,
+        )
+        if set(diff) & {"applicant_name", "id_document", "contact", "content"}:
+            _flag_duplicates(actor=actor, case=case)
+        return edit
 
 
 def case_confirm_receipt(*, actor: User, case_id: int, data: ReceiptConfirmation, on: date | None = None) -> Case:
@@ -318,7 +578,7 @@ def case_deadlines_recompute(*, actor: User | None, calendar: WorkCalendar, reas
     """Recompute the cached due dates of every open case under ``calendar`` (after a calendar change); log each
     case whose dates changed. Returns the number of cases changed."""
     changed = 0
-    cases = Case.objects.filter(status__in=OPEN_STATUSES).select_related("body").prefetch_related("events")
+    cases = Case.objects.filter(status__in=OPEN_STATUSES).select_related("body").prefetch_related("events", "edits")
     for case in cases:
         rows = sorted(case.events.all(), key=lambda r: r.seq)
         core = case_core(case=case, events=rows)

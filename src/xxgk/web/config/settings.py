@@ -139,3 +139,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("XXGK_EMAIL_FROM", "xxgk@localhost")
 
 #: How many working days ahead "due soon" looks by default.
 XXGK_DUE_SOON_DAYS = int(os.environ.get("XXGK_DUE_SOON_DAYS", "5"))
+
+#: The site's address as users reach it (links in e-mails).
+XXGK_BASE_URL = os.environ.get("XXGK_BASE_URL", "http://127.0.0.1:8000")
+#: Possible 重复申请: months looked back, and the least content similarity flagged.
+XXGK_DUPLICATE_MONTHS = int(os.environ.get("XXGK_DUPLICATE_MONTHS", "12"))
+XXGK_DUPLICATE_THRESHOLD = float(os.environ.get("XXGK_DUPLICATE_THRESHOLD", "0.6"))
+#: How many trusted reverse proxies put the client address into X-Forwarded-For (0: use REMOTE_ADDR).
+XXGK_PORTAL_PROXY_COUNT = int(os.environ.get("XXGK_PORTAL_PROXY_COUNT", "0"))

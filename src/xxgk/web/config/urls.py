@@ -10,6 +10,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:list", permanent=False), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("xxgk.web.cases.urls")),
     path("calendar/", include("xxgk.web.workcalendar.urls")),
     path("bodies/", include("xxgk.web.tenancy.urls")),

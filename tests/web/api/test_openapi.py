@@ -1,0 +1,185 @@
+"""The OpenAPI document: valid JSON, every API route in it, every operation with a response schema and its
+errors; the documentation page works offline (no external assets)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from xxgk.core.receipt import ReceiptFacts
+from xxgk.core.workflow import TRANSITIONS, Applicant, Registration
+from xxgk.web.api.api import api
+from xxgk.web.api.docs import type_text
+from xxgk.web.api.v1.application_schemas import ACTION_SCHEMAS, ApplicantIn, ReceiptFactsIn, RegistrationIn
+from xxgk.web.cases.codec import PAYLOAD_TYPES
+from xxgk.web.cases.services import SERVICES
+
+pytestmark = pytest.mark.django_db
+
+#: Routes of the API that are not operations of the document.
+NOT_OPERATIONS = {"openapi-json", "openapi-view", "api-root", "application_unknown_action"}
+
+
+def _document(client: Client) -> dict[str, Any]:
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/json")
+    document: dict[str, Any] = json.loads(response.content)
+    return document
+
+
+def _api_routes() -> dict[str, str]:
+    """name -> path (OpenAPI style) of every route in the ``api`` namespace."""
+    resolver = next(p for p in get_resolver().url_patterns if isinstance(p, URLResolver) and str(p.pattern) == "api/")
+    ninja = next(p for p in resolver.url_patterns if isinstance(p, URLResolver) and p.namespace == "api")
+    out: dict[str, str] = {}
+    for p in ninja.url_patterns:
+        assert isinstance(p, URLPattern)
+        route = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(p.pattern))
+        out[str(p.name)] = "/api/" + route
+    return out
+
+
+def _operations(document: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (path, method, op)
+        for path, item in document["paths"].items()
+        for method, op in item.items()
+        if method in ("get", "post", "put", "patch", "delete")
+    ]
+
+
+def test_document_is_valid_json_with_title_version_and_bearer_scheme(client: Client) -> None:
+    document = _document(client)
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["title"] == "xxgk 政府信息公开 API" and document["info"]["version"] == "1"
+    schemes = document["components"]["securitySchemes"]
+    assert any(s == {"type": "http", "scheme": "bearer"} for s in schemes.values())
+
+
+def test_document_lists_every_api_route(client: Client) -> None:
+    document = _document(client)
+    routes = {name: path for name, path in _api_routes().items() if name not in NOT_OPERATIONS}
+    assert set(routes.values()) == set(document["paths"])
+    operation_ids = {op["operationId"] for _p, _m, op in _operations(document)}
+    assert set(routes) <= operation_ids  # every named route is (the first) operation of its path
+    assert len(operation_ids) == len(_operations(document))  # operation ids are unique
+    # the brief's endpoints are all there, with every workflow action
+    for path in ("/api/v1/bodies", "/api/v1/applications", "/api/v1/applications/{id}", "/api/v1/outcomes"):
+        assert path in document["paths"]
+    assert "/api/v1/calendar/{year}" in document["paths"]
+    for action in SERVICES:
+        assert f"/api/v1/applications/{{id}}/actions/{action.value}" in document["paths"]
+
+
+def test_every_operation_has_a_response_schema_and_needs_a_token(client: Client) -> None:
+    document = _document(client)
+    schemas = document["components"]["schemas"]
+
+    def refs(node: Any) -> list[str]:
+        if isinstance(node, dict):
+            found = [node["$ref"]] if "$ref" in node else []
+            return found + [r for v in node.values() for r in refs(v)]
+        if isinstance(node, list):
+            return [r for v in node for r in refs(v)]
+        return []
+
+    for path, method, op in _operations(document):
+        where = f"{method.upper()} {path}"
+        ok = [code for code in op["responses"] if code.startswith("2")]
+        assert ok, where
+        for code in ok:
+            assert op["responses"][code]["content"]["application/json"]["schema"], where
+        assert "401" in op["responses"], where
+        assert op["responses"]["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut"), where
+        assert op.get("security"), where
+        assert op.get("summary") and op.get("tags"), where
+        if method == "post":
+            assert {"403", "404", "409", "422"} <= set(op["responses"]), where
+    for ref in refs(document):
+        assert ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] in schemas, ref
+
+
+def test_each_action_documents_its_own_payload(client: Client) -> None:
+    document = _document(client)
+    for action in SERVICES:
+        op = document["paths"][f"/api/v1/applications/{{id}}/actions/{action.value}"]["post"]
+        payload = next(t.payload for (_s, a), t in TRANSITIONS.items() if a is action)
+        schema = ACTION_SCHEMAS[payload]
+        body = op["requestBody"]
+        ref = body["content"]["application/json"]["schema"]
+        ref = ref["allOf"][0] if "allOf" in ref else ref  # an optional body carries its default next to the $ref
+        assert ref["$ref"].endswith("/" + schema.__name__), action
+        required_fields = any(f.is_required() for f in schema.model_fields.values())
+        assert bool(body.get("required")) == required_fields, action
+        assert action.label in op["summary"]
+
+
+def test_schemas_mirror_the_core_payloads() -> None:
+    """One request schema per payload dataclass of the core, with the same fields (plus the action date)."""
+    for name, cls in PAYLOAD_TYPES.items():
+        names = {f.name for f in dataclasses.fields(cls)}
+        if cls is Registration:
+            assert set(RegistrationIn.model_fields) - {"body_id", "on"} == names
+            continue
+        schema = ACTION_SCHEMAS[cls]
+        assert set(schema.model_fields) - {"on"} == names, name
+        assert schema.payload_class is cls, name
+    assert set(ApplicantIn.model_fields) == {f.name for f in dataclasses.fields(Applicant)}
+    assert set(ReceiptFactsIn.model_fields) == {f.name for f in dataclasses.fields(ReceiptFacts)}
+    assert {t.payload for t in TRANSITIONS.values()} - {Registration} == set(ACTION_SCHEMAS)
+
+
+def test_descriptions_are_in_chinese(client: Client) -> None:
+    document = _document(client)
+    chinese = re.compile(r"[\u4e00-\u9fff]")
+    assert chinese.search(document["info"]["description"])
+    for path, method, op in _operations(document):
+        assert chinese.search(op["summary"]) and chinese.search(op.get("description", "")), f"{method} {path}"
+    for field in ("type", "name", "id_document", "contact"):
+        assert chinese.search(document["components"]["schemas"]["ApplicantIn"]["properties"][field]["description"])
+
+
+def test_documentation_page_is_self_contained(client: Client) -> None:
+    response = client.get("/api/docs")
+    assert response.status_code == 200
+    html = response.content.decode()
+    document = _document(client)
+    for path, method, _op in _operations(document):
+        assert f"{method.upper()} {path}" in html
+    assert "CorrectionRequestIn" in html and "Authorization: Bearer" in html
+    # no external script, style sheet or image (works on an intranet without Internet access)
+    for tag in re.findall(r"<(?:script|link|img|iframe)\b[^>]*>", html):
+        assert "http://" not in tag and "https://" not in tag and "//" not in tag.split("=", 1)[-1][:3], tag
+    assert "cdn" not in html.lower()
+
+
+def test_the_api_object_is_the_one_mounted() -> None:
+    assert api.urls_namespace == "api" and api.version == "1"
+
+
+def test_every_operation_refuses_a_request_without_token(client: Client) -> None:
+    """Whatever router is mounted, nothing answers without a token (path parameters filled with 1)."""
+    document = _document(client)
+    for path, method, _op in _operations(document):
+        url = re.sub(r"\{\w+\}", "1", path)
+        response = getattr(client, method)(url, content_type="application/json") if method != "get" else client.get(url)
+        assert response.status_code == 401, f"{method.upper()} {url}"
+        assert response.json()["code"] == "token_missing", f"{method.upper()} {url}"
+
+
+def test_type_text_of_the_documentation_page() -> None:
+    assert type_text({"$ref": "#/components/schemas/ErrorOut"}) == ("ErrorOut", "ErrorOut")
+    assert type_text({"type": "string", "format": "date"}) == ("string (date)", "")
+    assert type_text({"anyOf": [{"$ref": "#/components/schemas/ReceiptOut"}, {"type": "null"}]}) == (
+        "ReceiptOut | null",
+        "ReceiptOut",
+    )
+    assert type_text({"type": "array", "items": {"type": "integer"}}) == ("array of integer", "")
+    assert type_text({"type": "object", "additionalProperties": {"type": "string"}}) == ("object of string", "")
+    assert type_text({"type": "string", "enum": ["a", "b"]}) == ("string：a, b", "")

@@ -1,0 +1,197 @@
+"""Django i18n: Chinese is the source language; the English catalogue is complete, compiled and switchable."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+from tests.web.cases.conftest import Register
+from xxgk.core.deadlines import DeadlineKind
+from xxgk.core.fees import FeeMethod
+from xxgk.core.outcomes import ApplicantType, Channel, DeliveryMethod, Outcome, ProvisionForm
+from xxgk.core.workflow import Action, ConsultationKind, ConsultationResult, Role, Status
+from xxgk.web.cases import vocabulary
+
+WEB = Path(__file__).resolve().parents[3] / "src" / "xxgk" / "web"
+LOCALE = WEB / "locale"
+PO = LOCALE / "en" / "LC_MESSAGES" / "django.po"
+MO = LOCALE / "en" / "LC_MESSAGES" / "django.mo"
+#: The directories ``makemessages`` skips for this catalogue (other apps keep their own strings; docs/i18n.md).
+IGNORED = ["api", "letters", "portal", "proactive", "registers", "litigation", "reports", "tenancy"]
+IGNORED += ["workcalendar", "audit", "config", "static"]
+
+
+def read_po(path: Path) -> dict[str | tuple[str, int], str]:
+    """The translated messages of a .po file, keyed like :class:`gettext.GNUTranslations` keys its catalogue
+    (``msgid``, or ``(msgid, n)`` for plural forms; ``ctxt\\x04msgid`` with a context); fuzzy entries skipped."""
+    out: dict[str | tuple[str, int], str] = {}
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        fields: dict[str, str] = {}
+        key = ""
+        fuzzy = False
+        for line in block.splitlines():
+            if line.startswith("#,") and "fuzzy" in line:
+                fuzzy = True
+            if line.startswith("#"):
+                continue
+            if line.startswith('"'):
+                fields[key] += json.loads(line)
+                continue
+            key, _, value = line.partition(" ")
+            fields[key] = json.loads(value)
+        if "msgid" not in fields or (fuzzy and fields["msgid"]):
+            continue
+        msgid = fields["msgid"]
+        if "msgctxt" in fields:
+            msgid = f"{fields['msgctxt']}\x04{msgid}"
+        if "msgid_plural" in fields:
+            for name, value in fields.items():
+                if name.startswith("msgstr[") and value:
+                    out[(msgid, int(name[7:-1]))] = value
+        elif msgid == "":  # the header: msgfmt leaves out POT-Creation-Date
+            out[""] = "".join(
+                line + "\n" for line in fields["msgstr"].splitlines() if not line.startswith("POT-Creation-Date:")
+            )
+        elif fields.get("msgstr"):
+            out[msgid] = fields["msgstr"]
+    return out
+
+
+def msgids(path: Path) -> set[str]:
+    """Every msgid of a .po file (translated or not), decoded."""
+    out: set[str] = set()
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        lines = [line for line in block.splitlines() if not line.startswith("#")]
+        text = "\n".join(lines)
+        if "msgid " not in text:
+            continue
+        head = text.split("msgid ", 1)[1].split("\nmsgid_plural", 1)[0].split("\nmsgstr", 1)[0]
+        out.add("".join(json.loads(part) for part in head.splitlines()))
+    return out
+
+
+def read_mo(path: Path) -> dict[str | tuple[str, int], str]:
+    with path.open("rb") as fh:
+        catalog: dict[str | tuple[str, int], str] = gettext.GNUTranslations(fh)._catalog  # type: ignore[attr-defined]
+    return dict(catalog)
+
+
+def test_the_compiled_catalogue_matches_the_po() -> None:
+    """The committed .mo holds exactly the .po's translations (recompile with ``msgfmt`` after editing)."""
+    expected = read_po(PO)
+    assert read_mo(MO) == expected
+    if shutil.which("msgfmt"):
+        compiled = subprocess.run(["msgfmt", "--check", "-o", "-", str(PO)], check=True, capture_output=True).stdout
+        assert gettext.GNUTranslations.__new__(gettext.GNUTranslations) is not None
+        from io import BytesIO
+
+        assert dict(gettext.GNUTranslations(BytesIO(compiled))._catalog) == expected  # type: ignore[attr-defined]
+
+
+def test_every_message_is_translated() -> None:
+    text = PO.read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text
+    blocks = [b for b in text.split("\n\n") if "msgid" in b and 'msgid ""\nmsgstr ""\n"Project' not in b]
+    untranslated = [b for b in blocks if b.rstrip().endswith('msgstr ""') or 'msgstr[1] ""' in b]
+    assert untranslated == []
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="xgettext (GNU gettext) is not installed")
+def test_the_catalogue_has_every_string_of_the_sources(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``makemessages`` over the sources finds no message the catalogue lacks, and none it no longer needs."""
+    copy = tmp_path / "web"
+    shutil.copytree(WEB, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    monkeypatch.chdir(copy)
+    with override_settings(LOCALE_PATHS=[copy / "locale"]):
+        call_command(
+            "makemessages",
+            locale=["en"],
+            ignore_patterns=IGNORED,
+            no_obsolete=True,
+            add_location="file",
+            verbosity=0,
+        )
+    fresh = copy / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    assert msgids(fresh) == msgids(PO)
+    assert read_po(fresh).items() - read_po(PO).items() <= {("", read_po(fresh)[""])}
+
+
+def _vocabulary_literals() -> set[str]:
+    tree = ast.parse(Path(vocabulary.__file__).read_text(encoding="utf-8"))
+    return {
+        node.args[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "gettext_noop"
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    }
+
+
+def test_every_core_label_is_in_the_vocabulary() -> None:
+    enums: tuple[type[Any], ...] = (Status, Action, Role, Channel, Outcome, ProvisionForm, DeliveryMethod)
+    enums += (ConsultationKind, ConsultationResult, FeeMethod, DeadlineKind)
+    labels: set[str] = {m.label for enum in enums for m in enum}
+    labels |= {t.full_label for t in ApplicantType} | {t.label for t in ApplicantType}
+    literals = _vocabulary_literals()
+    assert labels - literals == set()
+    assert set(vocabulary.VOCABULARY) == literals
+
+
+@pytest.mark.django_db
+def test_pages_render_in_english_with_accept_language(login: object, register: Register) -> None:
+    case = register()
+    client: Client = login("bq_clerk")  # type: ignore[operator]
+    english = client.get("/cases/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="en"' in english
+    for text in ("My cases", "Export Excel", "In progress", "Natural person", "Next deadline"):
+        assert text in english
+    assert "我的案件" not in english
+    detail = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Available actions" in detail and "Request correction" in detail and "Answer deadline" in detail
+    chinese = client.get("/cases/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
+    assert 'lang="zh-Hans"' in chinese and "我的案件" in chinese and "My cases" not in chinese
+    assert "我的案件" in client.get("/cases/").content.decode()  # Chinese by default
+
+
+@pytest.mark.django_db
+def test_login_page_in_english(client: Client) -> None:
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Sign in" in page and "登录" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.urls("tests.web.cases.urls_i18n")
+def test_the_language_switch_in_the_header(login: object, register: Register) -> None:
+    client: Client = login("bq_clerk")  # type: ignore[operator]
+    page = client.get("/cases/").content.decode()
+    assert 'action="/i18n/setlang/"' in page and 'name="language"' in page
+    assert ">English<" in page and ">简体中文<" in page  # each language in its own name
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/cases/?view=mine"})
+    assert response.status_code == 302 and response["Location"] == "/cases/?view=mine"
+    assert "My cases" in client.get("/cases/").content.decode()
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/cases/"})
+    assert "我的案件" in client.get("/cases/").content.decode()
+
+
+@pytest.mark.django_db
+def test_without_the_i18n_url_the_header_has_no_switch(login: object) -> None:
+    client: Client = login("bq_clerk")  # type: ignore[operator]
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        reverse("set_language")
+    except NoReverseMatch:
+        assert 'name="language"' not in client.get("/cases/").content.decode()
+    else:  # the lead mounted it in config/urls.py
+        assert 'name="language"' in client.get("/cases/").content.decode()
