@@ -56,6 +56,10 @@ INSTALLED_APPS = [
     "xxgk.web.registers",
     "xxgk.web.litigation",
     "xxgk.web.reports",
+    "xxgk.web.jobs",
+    "xxgk.web.ops",
+    "xxgk.web.security",
+    "xxgk.web.backup",
 ]
 
 MIDDLEWARE = [

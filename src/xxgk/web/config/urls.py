@@ -22,4 +22,7 @@ urlpatterns = [
     path("registers/", include("xxgk.web.registers.urls")),
     path("litigation/", include("xxgk.web.litigation.urls")),
     path("reports/", include("xxgk.web.reports.urls")),
+    path("jobs/", include("xxgk.web.jobs.urls")),
+    path("security/", include("xxgk.web.security.urls")),
+    path("", include("xxgk.web.ops.urls")),
 ]

@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class SecurityConfig(AppConfig):
+    name = "xxgk.web.security"
+    label = "security"
+    verbose_name = "安全"
