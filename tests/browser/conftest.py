@@ -18,6 +18,8 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+from django.db import connection
+
 from tests.web.conftest import PASSWORD, login, org, registration, users  # noqa: F401
 
 CHROMIUM = os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium")
@@ -69,7 +71,44 @@ def sign_in(browser: Any, live_server: Any) -> Callable[[Any, str], None]:
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit], input[type=submit]")
+        page.click("main button[type=submit], main input[type=submit]")
         page.wait_for_load_state()
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def clear_append_only_tables(transactional_db: None) -> Iterator[None]:
+    """After the test, empty the append-only tables (audit trail, registration edits, …) so that the transactional
+    test's flush can run: on SQLite their triggers abort DELETE, and the flush deletes (PostgreSQL truncates,
+    unaffected). The triggers are dropped only for that moment and recreated from their own SQL."""
+    yield
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
+        triggers = cursor.fetchall()
+        for name, _, _ in triggers:
+            cursor.execute(f'DROP TRIGGER "{name}"')
+        for table in sorted({table for _, table, _ in triggers}):
+            cursor.execute(f'DELETE FROM "{table}"')
+        for _, _, sql in triggers:
+            cursor.execute(sql)
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: Any) -> Iterator[Callable[[], Any]]:
+    """Pages in fresh browser contexts (own cookies): one per person of the story."""
+    contexts: list[Any] = []
+
+    def make() -> Any:
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        page = context.new_page()
+        page.base = live_server.url
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -13,7 +13,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from tests.browser.test_portal import check_status, clear_append_only_tables, new_page  # noqa: F401
+from tests.browser.test_portal import check_status
 from xxgk.core.deadlines import correction_deadline
 from xxgk.core.outcomes import Outcome
 from xxgk.web.cases.models import Case
@@ -74,7 +74,7 @@ def _public(page: Any, code: str) -> tuple[str, str]:
 @pytest.mark.django_db(transaction=True)
 def test_handling_an_application_followed_on_the_portal(
     page: Any,
-    new_page: Callable[[], Any],  # noqa: F811
+    new_page: Callable[[], Any],
     sign_in: Any,
     users: dict[str, User],
     org: dict[str, Body],

@@ -4,12 +4,11 @@ sees 办理中 — and never anyone's personal data."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
 
 from xxgk.web.cases.models import Case
 from xxgk.web.portal import forms as portal_forms
@@ -18,43 +17,6 @@ from xxgk.web.tenancy.models import Body
 
 CODE = re.compile(r"^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$")
 APPLICANT = "欧阳琦琪"
-
-
-@pytest.fixture(autouse=True)
-def clear_append_only_tables(transactional_db: None) -> Iterator[None]:
-    """After the test, empty the append-only tables (audit trail, …) so that the transactional test's flush can
-    run: on SQLite their triggers abort DELETE, and the flush deletes (PostgreSQL truncates, unaffected). The
-    triggers are dropped only for that moment and recreated from their own SQL."""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
-        triggers = cursor.fetchall()
-        for name, _, _ in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        for table in sorted({table for _, table, _ in triggers}):
-            cursor.execute(f'DELETE FROM "{table}"')
-        for _, _, sql in triggers:
-            cursor.execute(sql)
-
-
-@pytest.fixture
-def new_page(browser: Any, live_server: Any) -> Iterator[Callable[[], Any]]:
-    """Pages in fresh browser contexts (own cookies): one per person of the story."""
-    contexts: list[Any] = []
-
-    def make() -> Any:
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        page = context.new_page()
-        page.base = live_server.url
-        return page
-
-    yield make
-    for context in contexts:
-        context.close()
 
 
 def check_status(page: Any, code: str) -> str:

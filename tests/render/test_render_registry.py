@@ -11,10 +11,10 @@ from xxgk.core.errors import RenderError
 from xxgk.core.model import Cell, Report
 from xxgk.render import RENDERERS, get_renderer, render
 
-FORMATS = ("json", "md", "html", "xlsx")
+FORMATS = ("json", "md", "html", "xlsx", "docx", "pdf")
 
 
-def test_registry_has_the_four_formats_with_their_names() -> None:
+def test_registry_has_the_six_formats_with_their_names() -> None:
     assert set(RENDERERS) == set(FORMATS)
     for name, renderer in RENDERERS.items():
         assert renderer.name == name
@@ -35,7 +35,7 @@ def test_format_aliases(alias: str, name: str) -> None:
     assert get_renderer(alias) is RENDERERS[name]
 
 
-@pytest.mark.parametrize("fmt", ["pdf", "", "docx", "../html"])
+@pytest.mark.parametrize("fmt", ["pdfx", "", "doc", "../html"])
 def test_unknown_format_is_a_render_error_listing_the_known_ones(fmt: str) -> None:
     with pytest.raises(RenderError) as info:
         render(make_report("2021"), fmt)

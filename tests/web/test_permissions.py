@@ -81,6 +81,30 @@ def _pages(case: Case, org: dict[str, Body]) -> dict[str, tuple[str, str]]:
         "cases:edit": ("get", f"/cases/{case.pk}/edit/"),
         "cases:duplicate_decide": ("post", f"/cases/{case.pk}/duplicates/1/decide/"),
         "set_language": ("post", "/i18n/setlang/"),
+        "proactive:list": ("get", "/proactive/"),
+        "proactive:create": ("get", "/proactive/new/"),
+        "proactive:tasks": ("get", "/proactive/tasks/"),
+        "proactive:settings": ("get", "/proactive/settings/"),
+        "proactive:from_case": ("get", f"/proactive/from-case/{case.pk}/"),
+        "proactive:chain": ("get", f"/proactive/settings/{org['baqiao'].pk}/chain/"),
+        "proactive:catalogue_settings": ("get", f"/proactive/settings/{org['baqiao'].pk}/catalogue/"),
+        "proactive:guide": ("get", f"/proactive/settings/{org['baqiao'].pk}/guide/"),
+        "proactive:detail": ("get", "/proactive/1/"),
+        "proactive:edit": ("get", "/proactive/1/edit/"),
+        "proactive:submit": ("post", "/proactive/1/submit/"),
+        "proactive:decide": ("post", "/proactive/1/decide/"),
+        "proactive:publish": ("post", "/proactive/1/publish/"),
+        "proactive:withdraw": ("get", "/proactive/1/withdraw/"),
+        "proactive:attach": ("post", "/proactive/1/files/"),
+        "proactive:attachment": ("get", "/proactive/1/files/1/"),
+        "proactive:detach": ("post", "/proactive/1/files/1/delete/"),
+        "public:index": ("get", "/open/"),
+        "public:body": ("get", "/open/ddk-baqiao/"),
+        "public:catalogue": ("get", "/open/ddk-baqiao/catalogue/"),
+        "public:item": ("get", "/open/ddk-baqiao/items/1/"),
+        "public:attachment": ("get", "/open/ddk-baqiao/items/1/files/1/"),
+        "public:guide": ("get", "/open/ddk-baqiao/guide/"),
+        "public:reports": ("get", "/open/ddk-baqiao/reports/"),
         "api_tokens:list": ("get", "/api/tokens/"),
         "api_tokens:revoke": ("post", "/api/tokens/1/revoke/"),
     }
@@ -94,7 +118,22 @@ COVERED_BY_APP_TESTS = {
 }
 
 
-PUBLIC = {"login", "logout", "home", "set_language", "portal:index", "portal:apply", "portal:status"}  # home only redirects to the work list (which needs login)
+PUBLIC = {
+    "public:index",
+    "public:body",
+    "public:catalogue",
+    "public:item",
+    "public:attachment",
+    "public:guide",
+    "public:reports",
+    "login",
+    "logout",
+    "home",
+    "set_language",
+    "portal:index",
+    "portal:apply",
+    "portal:status",
+}  # home only redirects to the work list (which needs login)
 #: Pages that show one object of 八桥镇: another body's user must get 404, exactly as for a missing id.
 OBJECT_PAGES = {
     "cases:detail",

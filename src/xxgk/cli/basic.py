@@ -96,10 +96,20 @@ def cmd_parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return status
 
 
+#: Formats of ``xxgk render --to`` (the renderers' names; kept here so the CLI starts without importing them).
+RENDER_FORMATS: tuple[str, ...] = ("json", "md", "html", "xlsx", "docx", "pdf")
+#: Binary formats: written to a file only, never to standard output.
+BINARY_FORMATS: frozenset[str] = frozenset({"xlsx", "docx", "pdf"})
+
+
 def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from xxgk.cli.common import write_atomic
     from xxgk.render import render
 
+    if args.output == "-" and args.to in BINARY_FORMATS:
+        name = args.to.upper()
+        print(f"xxgk render: {name} 是二进制格式，请用 -o 指定输出文件 ({name} needs -o FILE)", file=err)
+        return EXIT_USAGE
     item = load(args.file, fetch_limits=fetch_limits(args))
     if item.report is None:
         print(f"{item.source}: 无法读取 (unreadable): {item.error}", file=err)
@@ -110,9 +120,6 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(f"xxgk render: {exc.message}", file=err)
         return EXIT_USAGE
     if args.output == "-":
-        if args.to == "xlsx":
-            print("xxgk render: XLSX 是二进制格式，请用 -o 指定输出文件 (XLSX needs -o FILE)", file=err)
-            return EXIT_USAGE
         out.write(data.decode("utf-8"))
         return EXIT_OK
     target = Path(args.output)

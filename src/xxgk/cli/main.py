@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from xxgk import __version__
 from xxgk.cli.aggregate import cmd_aggregate
-from xxgk.cli.basic import cmd_parse, cmd_render, cmd_rules
+from xxgk.cli.basic import RENDER_FORMATS, cmd_parse, cmd_render, cmd_rules
 from xxgk.cli.check import cmd_check
 from xxgk.cli.common import (
     EPILOG,
@@ -153,10 +153,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_timeout(c)
     c.set_defaults(func=cmd_check)
 
-    r = sub.add_parser("render", help="按官方版式输出报告 (json, md, html, xlsx)", epilog=EPILOG, formatter_class=raw)
+    r = sub.add_parser(
+        "render", help="按官方版式输出报告 (json, md, html, xlsx, docx, pdf)", epilog=EPILOG, formatter_class=raw
+    )
     r.add_argument("file", metavar="INPUT", help="文件或网址 (a file or a URL)")
-    r.add_argument("--to", required=True, choices=("json", "md", "html", "xlsx"))
-    r.add_argument("-o", "--output", required=True, metavar="OUT", help="输出文件，- 表示标准输出")
+    r.add_argument(
+        "--to",
+        required=True,
+        choices=RENDER_FORMATS,
+        help="输出格式；xlsx、docx、pdf 是二进制格式，须用 -o 指定输出文件 (binary formats need -o FILE)",
+    )
+    r.add_argument("-o", "--output", required=True, metavar="OUT", help="输出文件，- 表示标准输出（仅文本格式）")
     _add_timeout(r)
     r.set_defaults(func=cmd_render)
 

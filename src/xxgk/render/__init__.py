@@ -1,25 +1,39 @@
-"""Renderers: a report as JSON, Markdown, HTML (official layout) or XLSX.
+"""Renderers: a report as JSON, Markdown, HTML (official layout), XLSX, DOCX or PDF.
 
 One interface (``Renderer``: ``name``, ``suffix``, ``media_type``, ``render(report) -> bytes``), one registry
-(``RENDERERS``), one entry point (``render(report, fmt)``). The table layout both HTML and XLSX draw is data,
-built from the template's labels in ``xxgk.render.layout``.
+(``RENDERERS``), one entry point (``render(report, fmt)``). The table layout HTML, XLSX, DOCX and PDF draw is
+data, built from the template's labels in ``xxgk.render.layout``. The PDF renderer imports WeasyPrint on first use.
 """
 
 from __future__ import annotations
 
 from xxgk.core.errors import RenderError, ReportError
 from xxgk.core.model import Report
-from xxgk.render import html_renderer, json_renderer, markdown_renderer, xlsx_renderer
+from xxgk.render import (
+    docx_renderer,
+    html_renderer,
+    json_renderer,
+    markdown_renderer,
+    pdf_renderer,
+    xlsx_renderer,
+)
 from xxgk.render.base import FunctionRenderer, Renderer, check_renderable
 
 #: Every renderer by format name, in the order the CLI lists them.
 RENDERERS: dict[str, Renderer] = {
     r.name: r
-    for r in (json_renderer.RENDERER, markdown_renderer.RENDERER, html_renderer.RENDERER, xlsx_renderer.RENDERER)
+    for r in (
+        json_renderer.RENDERER,
+        markdown_renderer.RENDERER,
+        html_renderer.RENDERER,
+        xlsx_renderer.RENDERER,
+        docx_renderer.RENDERER,
+        pdf_renderer.RENDERER,
+    )
 }
 
 #: Other names accepted for a format (file suffixes and long names).
-ALIASES: dict[str, str] = {"markdown": "md", "htm": "html"}
+ALIASES: dict[str, str] = {"markdown": "md", "htm": "html", "word": "docx"}
 
 
 def get_renderer(fmt: str) -> Renderer:

@@ -42,7 +42,7 @@ _MAX_DECIMALS = 8
 _WS_RE = re.compile(r"\s+")
 _LINE_SPLIT_RE = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
 #: Characters that are not allowed in XML 1.0 (and so in XLSX/HTML text); removed from untrusted strings.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(text: str) -> str:

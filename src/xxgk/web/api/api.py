@@ -18,6 +18,7 @@ from xxgk.web.api.docs import LocalDocs
 from xxgk.web.api.errors import install_error_handlers
 from xxgk.web.api.v1 import applications, bodies, reference
 from xxgk.web.litigation.api import router as litigation_router
+from xxgk.web.proactive import api as proactive_api
 from xxgk.web.registers.api import router as registers_router
 
 DESCRIPTION = "\n\n".join(
@@ -62,6 +63,7 @@ AREAS = [
     ("/v1", reference.router),
     ("/v1/registers", registers_router),
     ("/v1/litigation", litigation_router),
+    ("/v1/proactive", proactive_api.router),
 ]
 for _prefix, _router in AREAS:
     api.add_router(_prefix, _router)

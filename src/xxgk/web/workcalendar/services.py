@@ -26,12 +26,14 @@ def _touch_year(year: int) -> CalendarYear:
 def _after_change(*, actor: User | None, old: WorkCalendar, new: WorkCalendar) -> int:
     """Recompute open deadlines when the change can move them, and log the change."""
     from xxgk.web.cases.services import case_deadlines_recompute
+    from xxgk.web.proactive.services import item_deadlines_recompute
 
     change = diff(old, new)
     if not change.affects_deadlines:
         return 0
     lines = "；".join(change.describe())
     changed = case_deadlines_recompute(actor=actor, calendar=new, reason=f"工作日日历变更：{lines}")
+    item_deadlines_recompute(actor=actor, calendar=new, reason=f"工作日日历变更：{lines}")
     audit_record(
         code=AuditCode.DEADLINES_RECOMPUTED,
         actor=actor,

@@ -36,6 +36,7 @@ from xxgk.web.cases import demo as cases_demo
 from xxgk.web.cases.models import Case
 from xxgk.web.litigation import demo as litigation_demo
 from xxgk.web.portal import demo as portal_demo
+from xxgk.web.proactive import demo as proactive_demo
 from xxgk.web.registers import demo as registers_demo
 from xxgk.web.tenancy.models import Body, BodyKind, MemberRole, Membership
 
@@ -303,7 +304,13 @@ class Command(BaseCommand):
                 demo.setup_org()
                 demo.history()
                 demo.open_cases(timezone.localdate())
-                for seed in (registers_demo.seed, litigation_demo.seed, portal_demo.seed, cases_demo.seed):
+                for seed in (
+                    registers_demo.seed,
+                    litigation_demo.seed,
+                    portal_demo.seed,
+                    cases_demo.seed,
+                    proactive_demo.seed,
+                ):
                     seed(bodies=demo.bodies, users=demo.users)
             self.stdout.write(self.style.SUCCESS(f"已载入演示数据：{Case.objects.count()} 件申请。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")

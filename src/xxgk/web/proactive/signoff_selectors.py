@@ -1,0 +1,192 @@
+"""Reads of the generic 保密审查 sign-off chain: a body's chain, a subject's state, the decisions, and the
+"my sign-off tasks" list across every kind of subject.
+
+Kinds of subject register themselves with :func:`register_subject_type` (the proactive items do so in
+:meth:`xxgk.web.proactive.apps.ProactiveConfig.ready`; an application's reply would register ``case_reply``), so
+that the task list can name and link every subject without knowing its model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.models import User
+
+from xxgk.core.signoff import (
+    DEFAULT_CHAIN,
+    Chain,
+    Decision,
+    Phase,
+    Record,
+    Reviewer,
+    SignoffState,
+    Step,
+    replay,
+)
+from xxgk.web.proactive.models import Signoff, SignoffChain, SignoffDecision
+from xxgk.web.tenancy.models import Membership
+from xxgk.web.tenancy.selectors import AnyUser, body_ids_working, roles_in_body
+
+
+@dataclass(frozen=True)
+class SubjectType:
+    """A kind of subject: its code (``Signoff.subject_type``), a Chinese label, and its page's URL by id."""
+
+    code: str
+    label: str
+    url: Callable[[str], str]
+
+
+_SUBJECT_TYPES: dict[str, SubjectType] = {}
+
+
+def register_subject_type(code: str, *, label: str, url: Callable[[str], str]) -> None:
+    """Declare a kind of subject (idempotent: registering the same code again replaces it)."""
+    _SUBJECT_TYPES[code] = SubjectType(code=code, label=label, url=url)
+
+
+def subject_type_get(code: str) -> SubjectType | None:
+    return _SUBJECT_TYPES.get(code)
+
+
+def chain_for_body(*, body_id: int) -> Chain:
+    """The chain ``body_id`` configured, or :data:`~xxgk.core.signoff.DEFAULT_CHAIN`."""
+    row = SignoffChain.objects.filter(body_id=body_id).first()
+    return DEFAULT_CHAIN if row is None else Chain.from_dict(row.definition)
+
+
+def chain_is_default(*, body_id: int) -> bool:
+    return not SignoffChain.objects.filter(body_id=body_id).exists()
+
+
+def signoff_for_subject(*, subject_type: str, subject_id: int | str) -> Signoff | None:
+    return Signoff.objects.filter(subject_type=subject_type, subject_id=str(subject_id)).first()
+
+
+def signoff_decisions(*, signoff: Signoff) -> list[SignoffDecision]:
+    return list(signoff.decisions.select_related("reviewer").order_by("id"))
+
+
+def _record(row: SignoffDecision) -> Record:
+    return Record(
+        round=row.round,
+        step=row.step_key,
+        step_name=row.step_name,
+        reviewer=str(row.reviewer_id),
+        decision=Decision(row.decision),
+        opinion=row.opinion,
+        at=row.decided_at,
+    )
+
+
+def signoff_core(*, signoff: Signoff, decisions: list[SignoffDecision] | None = None) -> SignoffState:
+    """The core state rebuilt from the stored row and its decisions (checked by :func:`xxgk.core.signoff.replay`)."""
+    rows = signoff_decisions(signoff=signoff) if decisions is None else decisions
+    return replay(
+        Chain.from_dict(signoff.chain),
+        drafter=str(signoff.drafter_id),
+        important=signoff.important,
+        round_no=signoff.round,
+        history=[_record(r) for r in rows],
+    )
+
+
+def signoff_state(*, subject_type: str, subject_id: int | str) -> SignoffState | None:
+    """The subject's sign-off state; None when it was never submitted."""
+    row = signoff_for_subject(subject_type=subject_type, subject_id=subject_id)
+    return None if row is None else signoff_core(signoff=row)
+
+
+def reviewer_for(*, user: AnyUser, body_id: int) -> Reviewer:
+    """``user`` as a core :class:`~xxgk.core.signoff.Reviewer` of ``body_id`` (their role codes there)."""
+    return Reviewer(id=str(user.pk or ""), roles=frozenset(r.value for r in roles_in_body(user=user, body_id=body_id)))
+
+
+@dataclass(frozen=True)
+class StepRow:
+    step: Step
+    decision: SignoffDecision | None
+
+
+@dataclass(frozen=True)
+class SignoffView:
+    """Everything a page shows about a subject's review."""
+
+    signoff: Signoff
+    state: SignoffState
+    steps: list[StepRow]  # the current round, every applicable step
+    history: list[SignoffDecision]  # every decision of every round
+    returned: SignoffDecision | None  # the rejection waiting for the drafter
+    can_decide: bool
+    refusal: str | None
+
+
+def signoff_view(*, subject_type: str, subject_id: int | str, user: AnyUser) -> SignoffView | None:
+    row = signoff_for_subject(subject_type=subject_type, subject_id=subject_id)
+    if row is None:
+        return None
+    decisions = signoff_decisions(signoff=row)
+    state = signoff_core(signoff=row, decisions=decisions)
+    current = {d.step_key: d for d in decisions if d.round == state.round}
+    steps = [StepRow(step=s, decision=current.get(s.key)) for s in state.steps]
+    returned = decisions[-1] if state.returned is not None and decisions else None
+    working = row.body_id in body_ids_working(user=user)
+    refusal = state.refusal(reviewer_for(user=user, body_id=row.body_id)) if working else "您在本机关没有审查角色"
+    return SignoffView(
+        signoff=row,
+        state=state,
+        steps=steps,
+        history=decisions,
+        returned=returned,
+        can_decide=working and refusal is None,
+        refusal=refusal,
+    )
+
+
+@dataclass(frozen=True)
+class SignoffTask:
+    signoff: Signoff
+    step_name: str
+    kind: str
+    url: str
+
+
+def signoff_tasks(*, user: AnyUser) -> list[SignoffTask]:
+    """The subjects whose next step ``user`` may decide now, oldest submission first."""
+    if not user.is_authenticated:
+        return []
+    roles: dict[int, set[str]] = {}
+    for body_id, role in Membership.objects.filter(user_id=user.pk).values_list("body_id", "role"):
+        roles.setdefault(body_id, set()).add(role)
+    if not roles:
+        return []
+    candidates = (
+        Signoff.objects.filter(phase=Phase.IN_REVIEW.value, body_id__in=list(roles))
+        .exclude(drafter_id=user.pk)
+        .select_related("body")
+        .order_by("submitted_at", "id")
+    )
+    tasks: list[SignoffTask] = []
+    for row in candidates:
+        if row.next_role not in roles[row.body_id]:
+            continue
+        state = signoff_core(signoff=row)
+        reviewer = Reviewer(id=str(user.pk), roles=frozenset(roles[row.body_id]))
+        step = state.next_step
+        if step is None or not state.can_decide(reviewer):
+            continue
+        kind = subject_type_get(row.subject_type)
+        tasks.append(
+            SignoffTask(
+                signoff=row,
+                step_name=step.name,
+                kind=kind.label if kind else row.subject_type,
+                url=kind.url(row.subject_id) if kind else "",
+            )
+        )
+    return tasks
+
+
+def user_for_id(user_id: str) -> User | None:
+    return User.objects.filter(pk=int(user_id)).first() if user_id.isdigit() else None
