@@ -115,6 +115,7 @@ def _pages(case: Case, org: dict[str, Body]) -> dict[str, tuple[str, str]]:
 COVERED_BY_APP_TESTS = {
     "registers": "tests/web/registers/test_views.py",
     "litigation": "tests/web/litigation/test_views.py",
+    "reports": "tests/web/reports/test_views.py",
 }
 
 

@@ -6,9 +6,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from xxgk.web.security.views import ThrottledLoginView
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="cases:list", permanent=False), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cases/", include("xxgk.web.cases.urls")),
@@ -22,6 +24,7 @@ urlpatterns = [
     path("registers/", include("xxgk.web.registers.urls")),
     path("litigation/", include("xxgk.web.litigation.urls")),
     path("reports/", include("xxgk.web.reports.urls")),
+    path("oversight/", include("xxgk.web.oversight.urls")),
     path("jobs/", include("xxgk.web.jobs.urls")),
     path("security/", include("xxgk.web.security.urls")),
     path("", include("xxgk.web.ops.urls")),
