@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar as _calendar
 from collections.abc import Hashable, Mapping
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +27,7 @@ from xxgk.core.duplicates import DEFAULT_THRESHOLD, ApplicantKeys, Application, 
 from xxgk.core.errors import WorkflowError
 from xxgk.core.outcomes import ApplicantType
 from xxgk.core.receipt import receipt_date
+from xxgk.core.signoff import Decision, Phase, SignoffError, SignoffState
 from xxgk.core.workflow import (
     Action,
     Consultation,
@@ -47,6 +48,7 @@ from xxgk.core.workflow import (
     Role,
     Withdrawal,
     apply,
+    check,
     check_registration,
     transition,
 )
@@ -66,7 +68,10 @@ from xxgk.web.cases.models import (
     DuplicateFlag,
 )
 from xxgk.web.cases.selectors import access_case_for_update, access_duplicate_flag_for_update, case_core
-from xxgk.web.tenancy.models import Body
+from xxgk.web.proactive.models import ChainKind
+from xxgk.web.proactive.signoff_selectors import signoff_state
+from xxgk.web.proactive.signoff_services import SubjectRef, signoff_decide, signoff_submit
+from xxgk.web.tenancy.models import Body, MemberRole
 from xxgk.web.tenancy.selectors import NOT_FOUND, body_ids_working, workflow_roles_in_body
 from xxgk.web.workcalendar.selectors import calendar_get
 
@@ -525,16 +530,115 @@ def case_fee_overdue(*, actor: User, case_id: int, on: date | None = None) -> Ca
     return _transition(actor=actor, case_id=case_id, action=Action.FEE_OVERDUE, on=on, data=None)
 
 
+# -- the reply and its 保密审查 sign-off (条例 Art 17) -----------------------------------------------------
+#
+# Drafting a reply submits it to the body's reply chain (``ChainKind.REPLY``; by default one step, the reviewer's
+# review). Approving or returning it decides the chain's current step: a rejection appends RETURN_REPLY, the
+# approval of the last step appends APPROVE_REPLY (so SEND_REPLY stays refused until the chain is complete), and
+# an intermediate approval appends no workflow event. The sign-off's subject is the reply (``case_reply``), so
+# its audit events do not interleave with the case's own.
+
+#: The sign-off subject type of an application's reply (``Signoff.subject_type``; its id is the case's).
+REPLY_SUBJECT = "case_reply"
+LEGACY_SUBMISSION_NOTE = "该答复拟定于答复审查流程启用之前，审查时按起草人提交补记"
+
+
+def _signoff_at(on: date | None) -> datetime:
+    """The time a sign-off move is recorded at: now; or, when the operation date entered is another day (a paper
+    process recorded afterwards), that day at the current time of day."""
+    now = timezone.now()
+    if on is None or on == timezone.localdate(now):
+        return now
+    return timezone.make_aware(datetime.combine(on, timezone.localtime(now).time()))
+
+
+def _reply_subject(case: Case, drafter: User) -> SubjectRef:
+    return SubjectRef(
+        type=REPLY_SUBJECT,
+        id=str(case.pk),
+        body=case.body,
+        drafter=drafter,
+        title=f"{case.number} 答复",
+        chain_kind=ChainKind.REPLY,
+    )
+
+
+def _reply_signoff(*, case: Case, rows: list[CaseEvent], at: datetime) -> SignoffState:
+    """The reply's sign-off state. A reply drafted before replies went through the chain (no sign-off yet) is
+    submitted now, on behalf of its drafter, so it can be decided like any other."""
+    state = signoff_state(subject_type=REPLY_SUBJECT, subject_id=case.pk)
+    if state is not None:
+        return state
+    draft = next((r for r in reversed(rows) if r.action == Action.DRAFT_REPLY.value), None)
+    if draft is None or draft.actor is None:
+        raise SignoffError("答复尚未提交审查")
+    return signoff_submit(
+        actor=draft.actor, subject=_reply_subject(case, draft.actor), at=at, note=LEGACY_SUBMISSION_NOTE
+    )
+
+
+def _reply_role(*, actor: User, case: Case, action: Action, step_role: str | None) -> Role:
+    """The workflow role ``actor`` decides in: the step's role when they hold it, else their first role that may
+    take ``action`` (PermissionDenied when none; WorkflowError when ``action`` is illegal in the status)."""
+    role = _role_for(actor, case, action)
+    preferred = MemberRole(step_role).workflow_role if step_role in MemberRole.values else None
+    if (
+        preferred is not None
+        and preferred in transition(case.status_enum, action).roles
+        and preferred in workflow_roles_in_body(user=actor, body_id=case.body_id)
+    ):
+        return preferred
+    return role
+
+
+def _reply_decide(*, actor: User, case_id: int, decision: Decision, data: ReviewNote | None, on: date | None) -> Case:
+    action = Action.APPROVE_REPLY if decision is Decision.APPROVE else Action.RETURN_REPLY
+    with transaction.atomic():
+        case = access_case_for_update(actor, case_id)
+        _role_for(actor, case, action)  # in review, and the actor may approve/return at all
+        rows = list(case.events.order_by("seq"))
+        core = case_core(case=case, events=rows)
+        at = _signoff_at(on)
+        state = _reply_signoff(case=case, rows=rows, at=at)
+        step = state.next_step
+        role = _reply_role(actor=actor, case=case, action=action, step_role=step.role if step else None)
+        event = Event(action=action, on=_today(on), role=role, data=data, actor=str(actor.pk))
+        calendar = calendar_get()
+        check(core, event, calendar)  # the workflow's own rules first: date order, not the drafter, a reason
+        new = signoff_decide(
+            actor=actor,
+            subject_type=REPLY_SUBJECT,
+            subject_id=case.pk,
+            step=step.key if step else "",
+            decision=decision,
+            opinion=data.comment if data is not None else "",
+            at=at,
+        )
+        if new.phase is Phase.IN_REVIEW:  # an intermediate step approved: the reply waits for the next one
+            case.save(update_fields=["updated_at"])  # still a change of the case (a form shown before is stale)
+            return case
+        return _append(actor=actor, case=case, core=core, event=event, calendar=calendar, seq=len(rows) + 1)
+
+
 def case_draft_reply(*, actor: User, case_id: int, data: Reply, on: date | None = None) -> Case:
-    return _transition(actor=actor, case_id=case_id, action=Action.DRAFT_REPLY, on=on, data=data)
+    """The clerk drafts the reply and submits it to the body's reply sign-off chain (after a return: a new
+    round, by whoever redrafted it)."""
+    with transaction.atomic():
+        case = _transition(actor=actor, case_id=case_id, action=Action.DRAFT_REPLY, on=on, data=data)
+        signoff_submit(actor=actor, subject=_reply_subject(case, actor), at=_signoff_at(on))
+    return case
 
 
 def case_return_reply(*, actor: User, case_id: int, data: ReviewNote, on: date | None = None) -> Case:
-    return _transition(actor=actor, case_id=case_id, action=Action.RETURN_REPLY, on=on, data=data)
+    """Reject the current step of the reply's sign-off: the reply returns to the clerk (RETURN_REPLY with the
+    opinion)."""
+    return _reply_decide(actor=actor, case_id=case_id, decision=Decision.REJECT, data=data, on=on)
 
 
 def case_approve_reply(*, actor: User, case_id: int, data: ReviewNote | None = None, on: date | None = None) -> Case:
-    return _transition(actor=actor, case_id=case_id, action=Action.APPROVE_REPLY, on=on, data=data)
+    """Approve the current step of the reply's sign-off; the approval of the last step approves the reply
+    (APPROVE_REPLY), an earlier one only passes it on to the next step."""
+    return _reply_decide(actor=actor, case_id=case_id, decision=Decision.APPROVE, data=data, on=on)
 
 
 def case_send_reply(*, actor: User, case_id: int, on: date | None = None) -> Case:

@@ -19,6 +19,7 @@ from xxgk.core.errors import XxgkError
 from xxgk.core.outcomes import Outcome
 from xxgk.core.workflow import Action, Role
 from xxgk.web.audit.selectors import audit_list_for_object
+from xxgk.web.cases.concurrency import case_write_if_current, parse_version
 from xxgk.web.cases.edits import registration_values
 from xxgk.web.cases.export import XLSX_CONTENT_TYPE, export_csv, export_xlsx
 from xxgk.web.cases.forms import (
@@ -45,6 +46,7 @@ from xxgk.web.cases.selectors import (
 from xxgk.web.cases.services import (
     DECIDE_ROLES,
     OBJECT_TYPE,
+    REPLY_SUBJECT,
     SERVICES,
     case_duplicate_decide,
     case_edit_registration,
@@ -162,7 +164,11 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "events": events,
             "deadlines": deadlines,
             "actions": case_allowed_actions(user=request.user, case=case),
-            "audit": audit_list_for_object(object_type=OBJECT_TYPE, object_id=case.pk),
+            "audit": sorted(
+                audit_list_for_object(object_type=OBJECT_TYPE, object_id=case.pk)
+                + audit_list_for_object(object_type=REPLY_SUBJECT, object_id=case.pk),
+                key=lambda r: (r.event.created_at, r.event.pk),
+            ),
             "report_cells": {v: core.report_cell(v) for v in ("2019", "2021")} if core.outcome else {},
             "edits": case_edit_list(case=case),
             "can_edit": is_open and Role.CLERK in roles,
@@ -193,20 +199,32 @@ def case_edit_view(request: HttpRequest, case_id: int) -> HttpResponse:
     current = case_core(case=case).registration
     initial = {k: getattr(v, "value", v) or "" for k, v in registration_values(current).items()} if current else {}
     form = RegistrationEditForm(request.POST or None, initial=initial)
+    version = _shown_version(request, case)
     if request.method == "POST" and form.is_valid():
+        actor = request_user(request)
         try:
-            case_edit_registration(
-                actor=request_user(request),
+            case_write_if_current(
+                actor=actor,
                 case_id=case.pk,
-                changes=form.changes(),
-                reason=form.cleaned_data["reason"],
+                version=parse_version(request.POST.get("version")),
+                write=lambda: case_edit_registration(
+                    actor=actor, case_id=case.pk, changes=form.changes(), reason=form.cleaned_data["reason"]
+                ),
             )
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已修改登记信息"))
             return redirect("cases:detail", case_id=case.pk)
-    return render(request, "cases/case_edit.html", {"case": case, "form": form})
+    return render(request, "cases/case_edit.html", {"case": case, "form": form, "version": version})
+
+
+def _shown_version(request: HttpRequest, case: Case) -> str:
+    """The case version a form carries: the one it was first shown at (kept when a POST is shown again, so that a
+    refused stale form stays refused until the page is reloaded)."""
+    if request.method == "POST" and "version" in request.POST:
+        return str(request.POST["version"])
+    return str(case.version)
 
 
 @login_required
@@ -273,17 +291,24 @@ def case_action_view(request: HttpRequest, case_id: int, action: str) -> HttpRes
     ):
         initial["outcome"] = Outcome.NOT_PROCESSED_DUPLICATE.value
     form = form_class(request.POST or None, initial=initial)
+    version = _shown_version(request, case)
     if request.method == "POST" and form.is_valid():
         service = SERVICES[act]
-        kwargs = {"actor": request_user(request), "case_id": case.pk, "on": form.cleaned_data["on"]}
+        actor = request_user(request)
+        kwargs = {"actor": actor, "case_id": case.pk, "on": form.cleaned_data["on"]}
         payload = form.payload()
         if payload is not None:
             kwargs["data"] = payload
         try:
-            service(**kwargs)
+            case_write_if_current(
+                actor=actor,
+                case_id=case.pk,
+                version=parse_version(request.POST.get("version")),
+                write=lambda: service(**kwargs),
+            )
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("已完成：%(action)s") % {"action": tr(act.label)})
             return redirect("cases:detail", case_id=case.pk)
-    return render(request, "cases/case_action.html", {"case": case, "action": act, "form": form})
+    return render(request, "cases/case_action.html", {"case": case, "action": act, "form": form, "version": version})

@@ -11,7 +11,7 @@ from xxgk.core.outcomes import Channel
 from xxgk.core.proactive import CATEGORIES, DEFAULT_PATTERN, PLACEHOLDERS, Attribute, Category, WithholdingGround
 from xxgk.core.signoff import MAX_STEPS, Chain, Decision, Step
 from xxgk.web.proactive.attachments import ALLOWED_LABEL, MAX_ATTACHMENT_BYTES
-from xxgk.web.proactive.models import ItemStatus
+from xxgk.web.proactive.models import ChainKind, ItemStatus
 from xxgk.web.proactive.selectors import BASIC_CHANNELS, VIEWS, CatalogueFilters, ItemFilters
 from xxgk.web.proactive.services import GuideData, ItemData
 from xxgk.web.tenancy.models import MemberRole
@@ -179,30 +179,33 @@ class CatalogueFilterForm(forms.Form):
 
 
 class ChainForm(forms.Form):
-    """Up to :data:`MAX_STEPS` rows (name, role, important only); rows without a name are dropped."""
+    """Up to :data:`MAX_STEPS` rows (name, role, important only); rows without a name are dropped. The chain of
+    replies (``kind`` :attr:`ChainKind.REPLY`) has no "important only" column: replies are not marked important."""
 
     distinct_reviewers = forms.BooleanField(label="各环节须由不同人员审定", required=False)
 
-    def __init__(self, *args: Any, chain: Chain | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, chain: Chain | None = None, kind: str = ChainKind.ITEM, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.kind = ChainKind(kind)
+        self.has_important = self.kind is ChainKind.ITEM
         for i in range(1, MAX_STEPS + 1):
             self.fields[f"step_{i}_name"] = forms.CharField(label=f"第{i}环节 名称", required=False, max_length=50)
             self.fields[f"step_{i}_role"] = forms.ChoiceField(label=f"第{i}环节 审定角色", choices=STEP_ROLES)
-            self.fields[f"step_{i}_important_only"] = forms.BooleanField(
-                label=f"第{i}环节 仅重要信息需要", required=False
-            )
+            if self.has_important:
+                self.fields[f"step_{i}_important_only"] = forms.BooleanField(
+                    label=f"第{i}环节 仅重要信息需要", required=False
+                )
         if chain is not None and not self.is_bound:
             self.initial["distinct_reviewers"] = chain.distinct_reviewers
             for i, step in enumerate(chain.steps, 1):
                 self.initial[f"step_{i}_name"] = step.name
                 self.initial[f"step_{i}_role"] = step.role
-                self.initial[f"step_{i}_important_only"] = step.important_only
+                if self.has_important:
+                    self.initial[f"step_{i}_important_only"] = step.important_only
 
     def rows(self) -> list[list[forms.BoundField]]:
-        return [
-            [self[f"step_{i}_name"], self[f"step_{i}_role"], self[f"step_{i}_important_only"]]
-            for i in range(1, MAX_STEPS + 1)
-        ]
+        names = ("name", "role", "important_only") if self.has_important else ("name", "role")
+        return [[self[f"step_{i}_{n}"] for n in names] for i in range(1, MAX_STEPS + 1)]
 
     def chain(self) -> Chain:
         """The chain entered (:class:`~xxgk.core.signoff.SignoffError` when it is not a valid chain)."""

@@ -190,22 +190,32 @@ class DisclosureGuide(models.Model):
 # -- the generic sign-off chain ------------------------------------------------------------------------
 
 
-class SignoffChain(models.Model):
-    """A body's 保密审查 chain (``definition`` is :meth:`xxgk.core.signoff.Chain.to_dict`); bodies without one
-    use :data:`xxgk.core.signoff.DEFAULT_CHAIN`."""
+class ChainKind(models.TextChoices):
+    """What a chain signs off: proactive items, or the replies to applications (条例 Art 17 covers both)."""
 
-    body = models.OneToOneField(
-        "tenancy.Body", verbose_name="机关", on_delete=models.PROTECT, related_name="signoff_chain"
+    ITEM = "item", "主动公开信息"
+    REPLY = "reply", "依申请公开答复"
+
+
+class SignoffChain(models.Model):
+    """A body's 保密审查 chain for one kind of subject (``definition`` is
+    :meth:`xxgk.core.signoff.Chain.to_dict`); without a row the kind's default applies
+    (:func:`xxgk.web.proactive.signoff_selectors.default_chain`)."""
+
+    body = models.ForeignKey(
+        "tenancy.Body", verbose_name="机关", on_delete=models.PROTECT, related_name="signoff_chains"
     )
+    kind = models.CharField("适用对象", max_length=20, choices=ChainKind.choices, default=ChainKind.ITEM)
     definition = models.JSONField("审查流程")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
         verbose_name = "保密审查流程"
         verbose_name_plural = "保密审查流程"
+        constraints = (models.UniqueConstraint(fields=("body", "kind"), name="signoff_chain_one_per_body_kind"),)
 
     def __str__(self) -> str:
-        return f"{self.body_id} 审查流程"
+        return f"{self.body_id} {self.get_kind_display()}审查流程"
 
 
 class Signoff(models.Model):

@@ -2,13 +2,18 @@
 "my sign-off tasks" list across every kind of subject.
 
 Kinds of subject register themselves with :func:`register_subject_type` (the proactive items do so in
-:meth:`xxgk.web.proactive.apps.ProactiveConfig.ready`; an application's reply would register ``case_reply``), so
-that the task list can name and link every subject without knowing its model.
+:meth:`xxgk.web.proactive.apps.ProactiveConfig.ready`, the replies to applications as ``case_reply`` in
+:meth:`xxgk.web.cases.apps.CasesConfig.ready`), so that the task list can name and link every subject without
+knowing its model.
+
+A body has one chain per :class:`~xxgk.web.proactive.models.ChainKind`: proactive items (default
+:data:`~xxgk.core.signoff.DEFAULT_CHAIN`, four steps) and replies to applications (default
+:data:`DEFAULT_REPLY_CHAIN`, one step by the reviewer — the review every reply always had).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -24,40 +29,63 @@ from xxgk.core.signoff import (
     Step,
     replay,
 )
-from xxgk.web.proactive.models import Signoff, SignoffChain, SignoffDecision
+from xxgk.web.proactive.models import ChainKind, Signoff, SignoffChain, SignoffDecision
 from xxgk.web.tenancy.models import Membership
 from xxgk.web.tenancy.selectors import AnyUser, body_ids_working, roles_in_body
+
+#: The default chain of replies to applications: the reviewer's review (条例 Art 17; a body may add steps).
+DEFAULT_REPLY_CHAIN = Chain(steps=(Step("review", "审核人审核", "reviewer"),))
+
+_DEFAULT_CHAINS: dict[str, Chain] = {ChainKind.ITEM.value: DEFAULT_CHAIN, ChainKind.REPLY.value: DEFAULT_REPLY_CHAIN}
 
 
 @dataclass(frozen=True)
 class SubjectType:
-    """A kind of subject: its code (``Signoff.subject_type``), a Chinese label, and its page's URL by id."""
+    """A kind of subject: its code (``Signoff.subject_type``), a Chinese label, its page's URL by id, and
+    optionally ``awaiting``: given subject ids, those still waiting for their review (a subject closed by its
+    owner meanwhile, e.g. an application withdrawn while its reply was in review, leaves the task lists)."""
 
     code: str
     label: str
     url: Callable[[str], str]
+    awaiting: Callable[[list[str]], Iterable[str | int]] | None = None
 
 
 _SUBJECT_TYPES: dict[str, SubjectType] = {}
 
 
-def register_subject_type(code: str, *, label: str, url: Callable[[str], str]) -> None:
+def register_subject_type(
+    code: str,
+    *,
+    label: str,
+    url: Callable[[str], str],
+    awaiting: Callable[[list[str]], Iterable[str | int]] | None = None,
+) -> None:
     """Declare a kind of subject (idempotent: registering the same code again replaces it)."""
-    _SUBJECT_TYPES[code] = SubjectType(code=code, label=label, url=url)
+    _SUBJECT_TYPES[code] = SubjectType(code=code, label=label, url=url, awaiting=awaiting)
 
 
 def subject_type_get(code: str) -> SubjectType | None:
     return _SUBJECT_TYPES.get(code)
 
 
-def chain_for_body(*, body_id: int) -> Chain:
-    """The chain ``body_id`` configured, or :data:`~xxgk.core.signoff.DEFAULT_CHAIN`."""
-    row = SignoffChain.objects.filter(body_id=body_id).first()
-    return DEFAULT_CHAIN if row is None else Chain.from_dict(row.definition)
+def default_chain(kind: str = ChainKind.ITEM) -> Chain:
+    """The chain of ``kind`` for a body that configured none (ValueError for an unknown kind)."""
+    try:
+        return _DEFAULT_CHAINS[str(kind)]
+    except KeyError:
+        raise ValueError(f"unknown sign-off chain kind {kind!r}") from None
 
 
-def chain_is_default(*, body_id: int) -> bool:
-    return not SignoffChain.objects.filter(body_id=body_id).exists()
+def chain_for_body(*, body_id: int, kind: str = ChainKind.ITEM) -> Chain:
+    """The chain of ``kind`` that ``body_id`` configured, or the kind's default (:func:`default_chain`)."""
+    default = default_chain(kind)
+    row = SignoffChain.objects.filter(body_id=body_id, kind=str(kind)).first()
+    return default if row is None else Chain.from_dict(row.definition)
+
+
+def chain_is_default(*, body_id: int, kind: str = ChainKind.ITEM) -> bool:
+    return not SignoffChain.objects.filter(body_id=body_id, kind=str(kind)).exists()
 
 
 def signoff_for_subject(*, subject_type: str, subject_id: int | str) -> Signoff | None:
@@ -167,9 +195,18 @@ def signoff_tasks(*, user: AnyUser) -> list[SignoffTask]:
         .select_related("body")
         .order_by("submitted_at", "id")
     )
+    rows = [row for row in candidates if row.next_role in roles[row.body_id]]
+    closed: set[tuple[str, str]] = set()
+    for code in {row.subject_type for row in rows}:
+        kind = subject_type_get(code)
+        if kind is None or kind.awaiting is None:
+            continue
+        ids = [row.subject_id for row in rows if row.subject_type == code]
+        still = {str(i) for i in kind.awaiting(ids)}
+        closed |= {(code, i) for i in ids if i not in still}
     tasks: list[SignoffTask] = []
-    for row in candidates:
-        if row.next_role not in roles[row.body_id]:
+    for row in rows:
+        if (row.subject_type, row.subject_id) in closed:
             continue
         state = signoff_core(signoff=row)
         reviewer = Reviewer(id=str(user.pk), roles=frozenset(roles[row.body_id]))

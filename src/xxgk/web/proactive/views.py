@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,7 +33,7 @@ from xxgk.web.proactive.forms import (
     PublishForm,
     WithdrawForm,
 )
-from xxgk.web.proactive.models import ItemAttachment, ProactiveItem
+from xxgk.web.proactive.models import ChainKind, ItemAttachment, ProactiveItem
 from xxgk.web.proactive.selectors import (
     OBJECT_TYPE,
     READ_ONLY,
@@ -379,6 +379,7 @@ def settings_index_view(request: HttpRequest) -> HttpResponse:
             "settings": body.pk in settings_bodies,
             "guide": True,
             "steps": " → ".join(s.name for s in chain_for_body(body_id=body.pk).steps),
+            "reply_steps": " → ".join(s.name for s in chain_for_body(body_id=body.pk, kind=ChainKind.REPLY).steps),
         }
         for body in sorted(
             {b.pk: b for b in [*guide_bodies, *editable_bodies(user=request.user, roles=CHAIN_EDITORS)]}.values(),
@@ -391,22 +392,34 @@ def settings_index_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def chain_edit_view(request: HttpRequest, body_id: int) -> HttpResponse:
+    """Both chains of the body (proactive items, replies to applications), each its own form; a POST names the
+    chain it saves in ``kind`` (default: the items' chain) and binds only that form."""
     body = access_body_for_settings(request.user, body_id, CHAIN_EDITORS)
-    current = chain_for_body(body_id=body.pk)
-    form = ChainForm(request.POST or None, chain=current)
-    if request.method == "POST" and form.is_valid():
-        try:
-            signoff_chain_save(actor=request_user(request), body_id=body.pk, chain=form.chain())
-        except XxgkError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "已保存保密审查流程；新流程自下一次提交审查起适用")
-            return redirect("proactive:settings")
-    return render(
-        request,
-        "proactive/chain_form.html",
-        {"body": body, "form": form, "chain": current, "is_default": chain_is_default(body_id=body.pk)},
-    )
+    posted = request.POST.get("kind", ChainKind.ITEM.value) if request.method == "POST" else None
+    if posted is not None and posted not in ChainKind.values:
+        raise BadRequest("未知的审查流程类型")
+    sections = []
+    for kind in ChainKind:
+        current = chain_for_body(body_id=body.pk, kind=kind)
+        data = request.POST if posted == kind.value else None
+        form = ChainForm(data, chain=current, kind=kind, prefix=None if kind is ChainKind.ITEM else kind.value)
+        if data is not None and form.is_valid():
+            try:
+                signoff_chain_save(actor=request_user(request), body_id=body.pk, chain=form.chain(), kind=kind)
+            except XxgkError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已保存{kind.label}的保密审查流程；新流程自下一次提交审查起适用")
+                return redirect("proactive:settings")
+        sections.append(
+            {
+                "kind": kind,
+                "form": form,
+                "chain": current,
+                "is_default": chain_is_default(body_id=body.pk, kind=kind),
+            }
+        )
+    return render(request, "proactive/chain_form.html", {"body": body, "sections": sections})
 
 
 @login_required
