@@ -1,5 +1,6 @@
 """The OpenAPI document: valid JSON, every API route in it, every operation with a response schema and its
-errors; the documentation page works offline (no external assets)."""
+errors, a token needed everywhere but in a short named list of public operations; the documentation page works
+offline (no external assets)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import re
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from ninja.openapi.schema import OpenAPISchema
 
+from tests.web.proactive.conftest import DEFAULT_DECIDERS, item_data
 from xxgk.core.receipt import ReceiptFacts
 from xxgk.core.workflow import TRANSITIONS, Applicant, Registration
 from xxgk.web.api.api import api
@@ -19,11 +23,20 @@ from xxgk.web.api.docs import type_text
 from xxgk.web.api.v1.application_schemas import ACTION_SCHEMAS, ApplicantIn, ReceiptFactsIn, RegistrationIn
 from xxgk.web.cases.codec import PAYLOAD_TYPES
 from xxgk.web.cases.services import SERVICES
+from xxgk.web.proactive import services as proactive_services
+from xxgk.web.proactive.models import ProactiveItem
+from xxgk.web.tenancy.models import Body
 
 pytestmark = pytest.mark.django_db
 
 #: Routes of the API that are not operations of the document.
 NOT_OPERATIONS = {"openapi-json", "openapi-view", "api-root", "application_unknown_action"}
+
+#: The only operations that answer without a token (``auth=None``), by design: proactive disclosure's categories
+#: and public catalogue, which return only what the anonymous public site /open/ already shows. Adding one here is
+#: a decision about what the public may read; every other operation needs a token.
+PUBLIC_OPERATIONS = frozenset({"proactive_category_list", "proactive_catalogue", "proactive_catalogue_item"})
+PUBLIC_PREFIX = "/api/v1/proactive/"
 
 
 def _document(client: Client) -> dict[str, Any]:
@@ -89,18 +102,25 @@ def test_every_operation_has_a_response_schema_and_needs_a_token(client: Client)
             return [r for v in node for r in refs(v)]
         return []
 
+    public: set[str] = set()
     for path, method, op in _operations(document):
         where = f"{method.upper()} {path}"
         ok = [code for code in op["responses"] if code.startswith("2")]
         assert ok, where
         for code in ok:
             assert op["responses"][code]["content"]["application/json"]["schema"], where
-        assert "401" in op["responses"], where
-        assert op["responses"]["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut"), where
-        assert op.get("security"), where
         assert op.get("summary") and op.get("tags"), where
         if method == "post":
             assert {"403", "404", "409", "422"} <= set(op["responses"]), where
+        if op["operationId"] in PUBLIC_OPERATIONS:
+            public.add(op["operationId"])
+            assert method == "get" and path.startswith(PUBLIC_PREFIX), where
+            assert "security" not in op and "401" not in op["responses"], where  # documented as public
+            continue
+        assert "401" in op["responses"], where
+        assert op["responses"]["401"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut"), where
+        assert op.get("security"), where
+    assert public == PUBLIC_OPERATIONS  # the list names existing operations only
     for ref in refs(document):
         assert ref.startswith("#/components/schemas/") and ref.rsplit("/", 1)[1] in schemas, ref
 
@@ -163,14 +183,53 @@ def test_the_api_object_is_the_one_mounted() -> None:
     assert api.urls_namespace == "api" and api.version == "1"
 
 
-def test_every_operation_refuses_a_request_without_token(client: Client) -> None:
-    """Whatever router is mounted, nothing answers without a token (path parameters filled with 1)."""
+def _published_item(users: dict[str, User], body: Body) -> ProactiveItem:
+    """A 主动公开 item of ``body`` taken through the default sign-off chain and published."""
+    clerk = users["bq_clerk"]
+    item = proactive_services.item_create(actor=clerk, body_id=body.pk, data=item_data())
+    proactive_services.item_submit(actor=clerk, item_id=item.pk)
+    for step, who in DEFAULT_DECIDERS:
+        proactive_services.item_decide(actor=users[who], item_id=item.pk, step=step, decision="approve")
+    return proactive_services.item_publish(actor=clerk, item_id=item.pk)
+
+
+def test_every_operation_refuses_a_request_without_token(
+    client: Client, users: dict[str, User], org: dict[str, Body]
+) -> None:
+    """Whatever router is mounted, nothing answers without a token (path parameters filled with 1), except the
+    operations of :data:`PUBLIC_OPERATIONS`, which answer a published item of the public catalogue."""
+    item = _published_item(users, org["baqiao"])
+    public_params = {"body_code": org["baqiao"].code, "item_id": str(item.pk)}
     document = _document(client)
-    for path, method, _op in _operations(document):
+    answered: set[str] = set()
+    for path, method, op in _operations(document):
+        if op["operationId"] in PUBLIC_OPERATIONS:
+            url = re.sub(r"\{(\w+)\}", lambda m: public_params[m.group(1)], path)
+            response = client.get(url)
+            assert path.startswith(PUBLIC_PREFIX) and response.status_code == 200, f"GET {url}"
+            answered.add(op["operationId"])
+            continue
         url = re.sub(r"\{\w+\}", "1", path)
         response = getattr(client, method)(url, content_type="application/json") if method != "get" else client.get(url)
         assert response.status_code == 401, f"{method.upper()} {url}"
         assert response.json()["code"] == "token_missing", f"{method.upper()} {url}"
+    assert answered == PUBLIC_OPERATIONS
+    catalogue = client.get(f"{PUBLIC_PREFIX}catalogue/{org['baqiao'].code}").json()
+    assert [i["id"] for i in catalogue["items"]] == [item.pk]  # the public answer is real data, not an error
+
+
+def test_schema_names_are_unique(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two routers' schemas with the same class name would silently replace each other in the document."""
+    clashes: list[str] = []
+    add = OpenAPISchema.add_schema_definitions
+
+    def checked(self: OpenAPISchema, definitions: dict[str, Any]) -> None:
+        clashes.extend(name for name, d in definitions.items() if name in self.schemas and self.schemas[name] != d)
+        add(self, definitions)
+
+    monkeypatch.setattr(OpenAPISchema, "add_schema_definitions", checked)
+    api.get_openapi_schema(path_prefix="/api/")
+    assert clashes == []
 
 
 def test_type_text_of_the_documentation_page() -> None:

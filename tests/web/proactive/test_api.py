@@ -1,178 +1,163 @@
-"""The proactive router, mounted on a test API whose auth resolves a user from a header (the project's API
-mounts the same router behind its token auth): scoping, sign-off decisions, tasks and the public catalogue."""
+"""The proactive router as mounted on the project's API (/api/v1/proactive, behind the token authentication and
+the JSON errors of :mod:`xxgk.web.api.errors`): scoping, sign-off decisions, tasks and the public catalogue."""
 
 from __future__ import annotations
 
-import itertools
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.security import APIKeyHeader
-from ninja.testing import TestClient
+from django.test import Client
 
-from xxgk.core.errors import WorkflowError, XxgkError
-from xxgk.web.proactive import api as proactive_api
+from xxgk.web.api.api import api
+from xxgk.web.api.services import api_token_create
 from xxgk.web.proactive import services as s
 from xxgk.web.proactive.models import ItemStatus, ProactiveItem, SignoffDecision
 
 pytestmark = pytest.mark.django_db
 
-_ids = itertools.count()
-
-
-class UserHeader(APIKeyHeader):
-    param_name = "X-User"
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        return User.objects.filter(username=key).first()
-
-
-def _handler(api: NinjaAPI, status: int) -> Any:
-    def handler(request: HttpRequest, error: Exception) -> HttpResponse:
-        return api.create_response(request, {"detail": str(error)}, status=status)
-
-    return handler
-
-
-def _api() -> NinjaAPI:
-    api = NinjaAPI(auth=UserHeader(), urls_namespace=f"proactive_test_{next(_ids)}")
-    statuses: list[tuple[type[Exception], int]] = [
-        (Http404, 404),
-        (PermissionDenied, 403),
-        (WorkflowError, 409),
-        (XxgkError, 422),
-    ]
-    for exc, status in statuses:
-        api.add_exception_handler(exc, _handler(api, status))
-    api.add_router("/v1/proactive", proactive_api.build_router())
-    return api
+PREFIX = "/api/v1/proactive"
 
 
 @pytest.fixture
-def client() -> TestClient:
-    return TestClient(_api())
+def call(users: dict[str, User]) -> Callable[..., tuple[int, Any]]:
+    """``call("GET", path, user=None, body=None, **params)`` → (status, JSON) with ``user``'s token (or none)."""
+    tokens: dict[str, str] = {}
 
+    def run(method: str, path: str, user: str | None = None, body: Any = None, **params: Any) -> tuple[int, Any]:
+        headers: dict[str, str] = {}
+        if user is not None:
+            if user not in tokens:
+                tokens[user] = api_token_create(user=users[user], name="测试", days=None, actor=users[user])[1]
+            headers["Authorization"] = f"Bearer {tokens[user]}"
+        client = Client()
+        if method == "GET":
+            response = client.get(PREFIX + path, params, headers=headers)
+        else:
+            data = json.dumps(body if body is not None else {}, ensure_ascii=False)
+            response = client.post(PREFIX + path, data, content_type="application/json", headers=headers)
+        return response.status_code, response.json()
 
-def _get(client: TestClient, path: str, user: str | None = None, **params: Any) -> Any:
-    headers = {"X-User": user} if user else {}
-    return client.get(f"/v1/proactive{path}", headers=headers, query_params=params or None)
-
-
-def _post(client: TestClient, path: str, user: str, body: dict[str, Any]) -> Any:
-    return client.post(f"/v1/proactive{path}", json=body, headers={"X-User": user})
+    return run
 
 
 def test_list_and_detail_are_scoped(
-    client: TestClient, make_item: Callable[..., ProactiveItem], users: dict[str, User]
+    call: Callable[..., tuple[int, Any]], make_item: Callable[..., ProactiveItem]
 ) -> None:
     item = make_item(title="接口测试信息")
-    assert _get(client, "/items").status_code == 401
-    mine = _get(client, "/items", "bq_clerk").json()
-    assert mine["count"] == 1 and mine["items"][0]["title"] == "接口测试信息"
+    status, mine = call("GET", "/items", "bq_clerk")
+    assert status == 200 and mine["count"] == 1 and mine["items"][0]["title"] == "接口测试信息"
     assert mine["items"][0]["category"]["label"] == "财政预算、决算信息"
-    assert _get(client, "/items", "td_clerk").json()["count"] == 0
-    assert _get(client, "/items", "qu_viewer").json()["count"] == 1  # the supervisor reads
-    detail = _get(client, f"/items/{item.pk}", "bq_clerk").json()
-    assert detail["deadline"]["due"] == item.publish_due.isoformat()  # type: ignore[union-attr]
+    assert call("GET", "/items", "td_clerk")[1]["count"] == 0
+    assert call("GET", "/items", "qu_viewer")[1]["count"] == 1  # the supervisor reads
+    status, detail = call("GET", f"/items/{item.pk}", "bq_clerk")
+    assert status == 200 and detail["deadline"]["due"] == item.publish_due.isoformat()  # type: ignore[union-attr]
     assert detail["signoff"] is None and detail["allowed"] == ["edit", "submit", "withdraw"]
-    other = _get(client, f"/items/{item.pk}", "td_clerk")
-    missing = _get(client, "/items/999999", "td_clerk")
-    assert other.status_code == missing.status_code == 404 and other.json() == missing.json()
-    filtered = _get(client, "/items", "bq_clerk", q="不存在的词").json()
-    assert filtered["count"] == 0
+    other = call("GET", f"/items/{item.pk}", "td_clerk")
+    missing = call("GET", "/items/999999", "td_clerk")
+    assert other == missing and other[0] == 404 and other[1]["code"] == "not_found"
+    assert call("GET", "/items", "bq_clerk", q="不存在的词")[1]["count"] == 0
+    status, page = call("GET", "/items", "bq_clerk", limit=0)
+    assert status == 422 and page["code"] == "validation" and page["errors"][0]["field"] == "limit"
+
+
+def test_every_operation_but_the_public_ones_needs_a_token(
+    call: Callable[..., tuple[int, Any]], make_item: Callable[..., ProactiveItem]
+) -> None:
+    item = make_item()
+    for method, path in (
+        ("GET", "/items"),
+        ("GET", f"/items/{item.pk}"),
+        ("POST", f"/items/{item.pk}/signoff"),
+        ("GET", "/signoff/tasks"),
+    ):
+        status, body = call(method, path, body={"step": "department", "decision": "approve"})
+        assert status == 401 and body["code"] == "token_missing", path
+    assert call("GET", "/categories")[0] == 200
 
 
 def test_signoff_over_the_api(
-    client: TestClient, make_item: Callable[..., ProactiveItem], users: dict[str, User]
+    call: Callable[..., tuple[int, Any]], make_item: Callable[..., ProactiveItem], users: dict[str, User]
 ) -> None:
     item = s.item_submit(actor=users["bq_clerk"], item_id=make_item().pk)
-    tasks = _get(client, "/signoff/tasks", "bq_reviewer").json()
-    assert [(t["subject_id"], t["step_name"]) for t in tasks] == [(str(item.pk), "承办科室审核")]
-    detail = _get(client, f"/items/{item.pk}", "bq_reviewer").json()
+    url = f"/items/{item.pk}/signoff"
+    status, tasks = call("GET", "/signoff/tasks", "bq_reviewer")
+    assert status == 200 and [(t["subject_id"], t["step_name"]) for t in tasks] == [(str(item.pk), "承办科室审核")]
+    assert call("GET", "/signoff/tasks", "td_clerk") == (200, [])
+    detail = call("GET", f"/items/{item.pk}", "bq_reviewer")[1]
     assert detail["signoff"]["next_step"] == "department" and detail["signoff"]["can_decide"] is True
-    # out of order, wrong role, drafter, supervisor, other body, bad payload
-    assert (
-        _post(client, f"/items/{item.pk}/signoff", "bq_head", {"step": "leader", "decision": "approve"}).status_code
-        == 409
-    )
-    wrong = _post(client, f"/items/{item.pk}/signoff", "bq_head", {"step": "department", "decision": "approve"})
-    assert wrong.status_code == 409 and "审核人" in wrong.json()["detail"]
-    assert (
-        _post(
-            client, f"/items/{item.pk}/signoff", "qu_viewer", {"step": "department", "decision": "approve"}
-        ).status_code
-        == 403
-    )
-    assert (
-        _post(
-            client, f"/items/{item.pk}/signoff", "td_clerk", {"step": "department", "decision": "approve"}
-        ).status_code
-        == 404
-    )
-    assert (
-        _post(
-            client, f"/items/{item.pk}/signoff", "bq_reviewer", {"step": "department", "decision": "maybe"}
-        ).status_code
-        == 422
-    )
-    no_reason = _post(client, f"/items/{item.pk}/signoff", "bq_reviewer", {"step": "department", "decision": "reject"})
-    assert no_reason.status_code == 409 and "理由" in no_reason.json()["detail"]
+    # out of order, wrong role, supervisor, other body, bad payload, rejection without a reason
+    status, body = call("POST", url, "bq_head", {"step": "leader", "decision": "approve"})
+    assert status == 409 and body["code"] == "workflow"
+    status, body = call("POST", url, "bq_head", {"step": "department", "decision": "approve"})
+    assert status == 409 and "审核人" in body["detail"]
+    status, body = call("POST", url, "qu_viewer", {"step": "department", "decision": "approve"})
+    assert status == 403 and body["code"] == "forbidden"
+    other = call("POST", url, "td_clerk", {"step": "department", "decision": "approve"})
+    assert other == call("POST", "/items/999999/signoff", "td_clerk", {"step": "department", "decision": "approve"})
+    assert other[0] == 404 and other[1]["code"] == "not_found"
+    status, body = call("POST", url, "bq_reviewer", {"step": "department", "decision": "maybe"})
+    assert status == 422 and body["code"] == "validation" and body["errors"][0]["field"] == "decision"
+    status, body = call("POST", url, "bq_reviewer", {"step": "department", "decision": "reject"})
+    assert status == 409 and "理由" in body["detail"]
     assert SignoffDecision.objects.count() == 0
     # a rejection, then resubmission and the whole chain
-    returned = _post(
-        client,
-        f"/items/{item.pk}/signoff",
-        "bq_reviewer",
-        {"step": "department", "decision": "reject", "opinion": "补充依据"},
-    ).json()
-    assert returned["status"] == ItemStatus.DRAFT and returned["signoff"]["phase"] == "draft"
+    status, returned = call(
+        "POST", url, "bq_reviewer", {"step": "department", "decision": "reject", "opinion": "补充依据"}
+    )
+    assert status == 200 and returned["status"] == ItemStatus.DRAFT and returned["signoff"]["phase"] == "draft"
     assert returned["signoff"]["history"][0]["opinion"] == "补充依据"
     s.item_submit(actor=users["bq_clerk"], item_id=item.pk)
     for step, who in (("department", "bq_reviewer"), ("leader", "bq_head"), ("office", "bq_reviewer")):
-        result = _post(
-            client, f"/items/{item.pk}/signoff", who, {"step": step, "decision": "approve", "opinion": "同意"}
-        )
-        assert result.status_code == 200, result.json()
-    final = result.json()
+        status, final = call("POST", url, who, {"step": step, "decision": "approve", "opinion": "同意"})
+        assert status == 200, final
     assert final["status"] == ItemStatus.APPROVED and final["signoff"]["phase"] == "complete"
     assert [h["round"] for h in final["signoff"]["history"]] == [1, 2, 2, 2]
     assert [st["reviewer"] for st in final["signoff"]["steps"]] == ["bq_reviewer", "bq_head", "bq_reviewer"]
 
 
 def test_public_catalogue_needs_no_token_and_shows_only_published(
-    client: TestClient, published: Callable[..., ProactiveItem], make_item: Callable[..., ProactiveItem]
+    call: Callable[..., tuple[int, Any]],
+    published: Callable[..., ProactiveItem],
+    make_item: Callable[..., ProactiveItem],
 ) -> None:
     item = published(title="公开的预算信息")
     hidden = make_item(title="草稿信息")
-    page = _get(client, "/catalogue/ddk-baqiao").json()
-    assert page["count"] == 1 and page["items"][0]["index_number"] == item.index_number
+    status, page = call("GET", "/catalogue/ddk-baqiao")
+    assert status == 200 and page["count"] == 1 and page["items"][0]["index_number"] == item.index_number
     assert "drafter" not in page["items"][0] and page["items"][0]["url"] == f"/open/ddk-baqiao/items/{item.pk}/"
-    assert _get(client, "/catalogue/ddk-baqiao", q="草稿").json()["count"] == 0
-    assert _get(client, "/catalogue/ddk-baqiao", category="a20.01").json()["count"] == 0
-    detail = _get(client, f"/catalogue/ddk-baqiao/{item.pk}")
-    assert detail.status_code == 200 and detail.json()["content"] == item.content
-    assert _get(client, f"/catalogue/ddk-baqiao/{hidden.pk}").status_code == 404
-    assert _get(client, "/catalogue/nowhere").status_code == 404
-    categories = _get(client, "/categories").json()
-    assert len(categories) == 27 and categories[0]["article"] == "第二十条第（一）项"
+    assert call("GET", "/catalogue/ddk-baqiao", q="草稿")[1]["count"] == 0
+    assert call("GET", "/catalogue/ddk-baqiao", category="a20.01")[1]["count"] == 0
+    status, detail = call("GET", f"/catalogue/ddk-baqiao/{item.pk}")
+    assert status == 200 and detail["content"] == item.content
+    assert call("GET", f"/catalogue/ddk-baqiao/{hidden.pk}")[0] == 404
+    assert call("GET", f"/catalogue/ddk-tiaodeng/{item.pk}")[0] == 404  # another body's item
+    assert call("GET", "/catalogue/nowhere")[0] == 404
+    status, categories = call("GET", "/categories")
+    assert status == 200 and len(categories) == 27 and categories[0]["article"] == "第二十条第（一）项"
+    assert call("GET", "/catalogue/ddk-baqiao", "td_clerk")[1]["count"] == 1  # a token changes nothing
 
 
 def test_openapi_lists_the_operations() -> None:
-    schema = _api().get_openapi_schema(path_prefix="")
-    paths = set(schema["paths"])
-    assert {
-        "/v1/proactive/items",
-        "/v1/proactive/items/{item_id}",
-        "/v1/proactive/items/{item_id}/signoff",
-        "/v1/proactive/signoff/tasks",
-        "/v1/proactive/catalogue/{body_code}",
-    } <= paths
-    catalogue = schema["paths"]["/v1/proactive/catalogue/{body_code}"]["get"]
-    assert "security" not in catalogue  # public
-    assert schema["paths"]["/v1/proactive/items"]["get"]["security"]
-    assert proactive_api.router is not None
+    schema = api.get_openapi_schema(path_prefix="/api/")
+    paths = schema["paths"]
+    operations = {
+        op["operationId"]: op for path, item in paths.items() if path.startswith(PREFIX) for op in item.values()
+    }
+    assert set(operations) == {
+        "proactive_item_list",
+        "proactive_item_detail",
+        "proactive_item_signoff",
+        "proactive_signoff_tasks",
+        "proactive_category_list",
+        "proactive_catalogue",
+        "proactive_catalogue_item",
+    }
+    public = {name for name, op in operations.items() if "security" not in op}
+    assert public == {"proactive_category_list", "proactive_catalogue", "proactive_catalogue_item"}
+    signoff = paths[f"{PREFIX}/items/{{item_id}}/signoff"]["post"]
+    assert signoff["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/DecisionIn")
+    deadline = schema["components"]["schemas"]["PublishDeadlineOut"]
+    assert set(deadline["properties"]) == {"due", "provisional", "reason", "steps"}

@@ -23,11 +23,14 @@ from xxgk.web.registers.api import router as registers_router
 
 DESCRIPTION = "\n\n".join(
     (
-        "政府信息公开办理系统（xxgk）的接口：依申请公开的申请及其办理（登记、补正、征求意见、延期、收费、答复……），"
+        "政府信息公开办理系统（xxgk）的接口：依申请公开的申请及其办理（登记、补正、征求意见、延期、收费、答复……）、"
+        "主动公开、统计台账、行政复议和行政诉讼，"
         "与办理页面相同的权限范围。",
         "认证：每个请求在请求头中提供 `Authorization: Bearer <令牌>`。令牌在“接口令牌”页面（/api/tokens/）创建，"
         "或由管理员执行 `manage.py xxgk_api_token <用户名> --name <名称>` 创建；令牌只在创建时显示一次。"
-        "接口不接受登录会话（Cookie）。",
+        "接口不接受登录会话（Cookie）。"
+        "例外：主动公开的信息类别和公开目录（/api/v1/proactive/categories、/api/v1/proactive/catalogue/…）为公开接口，"
+        "无需令牌，只返回公开网站 /open/ 已展示的内容。",
         "权限：只能看到本机关及下级机关的数据（下级机关只读）；其他机关的对象与不存在的对象一样返回 404；"
         "上级机关的写操作返回 403。",
         '错误：均为 JSON `{"detail": "中文说明", "code": "错误代码"}`；请求格式有误返回 422 并在 errors 中列出字段；'

@@ -1,7 +1,8 @@
 """/api/v1/registers: the registers behind table 2 (read-only) and the computed table-2 cells with their sources.
 
-Mount with ``api.add_router("/v1/registers", router)``; the API's token authentication and JSON error handling
-apply (another body's object answers 404 exactly like a missing one).
+Mounted in :data:`xxgk.web.api.api.AREAS` at ``/v1/registers``: every operation inherits the API's token authentication
+and JSON error handling (another body's object answers 404 exactly like a missing one) and follows the conventions
+checked by ``tests/web/api/test_openapi.py`` (an operation id, Chinese summary and description, declared errors).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import date
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router
+from ninja.params import functions as param
 
 from xxgk.core.table2 import DocKind, FigureItem, format_number
 from xxgk.core.templates import template_for_year
@@ -29,6 +31,10 @@ from xxgk.web.registers.selectors import (
 from xxgk.web.tenancy.selectors import NOT_FOUND, access_body_by_id
 
 router = Router(tags=["公开统计台账（表二）"])
+
+BODY_ID = param.Query(..., description="机关 id（须为调用者可见的机关）")
+YEAR = param.Query(..., description="年度（2019年起，不晚于今年）")
+DOCUMENT_ID = param.Path(..., description="文件的 id")
 
 
 class AmendmentOut(Out):
@@ -141,30 +147,59 @@ def _year(year: int) -> int:
     return year
 
 
-@router.get("/documents", response={200: list[DocumentOut], **READ_ERRORS}, summary="规章和规范性文件")
-def documents(request: HttpRequest, query: Query[DocumentQuery]) -> list[DocumentOut]:
-    """某机关登记的规章和行政规范性文件（含修改记录），按制发日期倒序。"""
+@router.get(
+    "/documents",
+    response={200: list[DocumentOut], **READ_ERRORS},
+    summary="规章和规范性文件",
+    operation_id="registers_document_list",
+)
+def registers_document_list(request: HttpRequest, query: Query[DocumentQuery]) -> list[DocumentOut]:
+    """某机关登记的规章和行政规范性文件（含修改记录），按制发日期倒序；可按类别、今天是否有效、标题或文号筛选。
+    机关须为调用者可见的机关（本机关或下级机关），否则与不存在的机关一样返回 404。"""
     body = access_body_by_id(api_user(request), query.body_id)
     filters = DocumentFilters(kind=query.kind, state=query.state, q=query.q.strip(), on=timezone.localdate())
     return [_document(d) for d in document_list(body_id=body.pk, filters=filters)]
 
 
-@router.get("/documents/{document_id}", response={200: DocumentOut, **READ_ERRORS}, summary="一件文件")
-def document(request: HttpRequest, document_id: int) -> DocumentOut:
+@router.get(
+    "/documents/{document_id}",
+    response={200: DocumentOut, **READ_ERRORS},
+    summary="一件文件",
+    operation_id="registers_document_detail",
+)
+def registers_document_detail(request: HttpRequest, document_id: int = DOCUMENT_ID) -> DocumentOut:
+    """一件规章或行政规范性文件：文号、制发、公开、施行、失效、废止日期及修改记录。
+    其他机关的文件与不存在的文件一样返回 404。"""
     doc = access_document_by_id(api_user(request), document_id)
     return _document(document_list(body_id=doc.body_id).get(pk=doc.pk))
 
 
-@router.get("/figures", response={200: list[FigureOut], **READ_ERRORS}, summary="年度统计数据")
-def figures(request: HttpRequest, body_id: int, year: int | None = None) -> list[FigureOut]:
-    """某机关录入的年度统计数据（可按年度筛选）。"""
+@router.get(
+    "/figures",
+    response={200: list[FigureOut], **READ_ERRORS},
+    summary="年度统计数据",
+    operation_id="registers_figure_list",
+)
+def registers_figure_list(
+    request: HttpRequest,
+    body_id: int = BODY_ID,
+    year: int | None = param.Query(None, description="年度；省略表示全部年度"),
+) -> list[FigureOut]:
+    """某机关录入的年度统计数据（行政许可、行政处罚、行政强制、行政事业性收费、政府集中采购等，来自其他系统），
+    按年度倒序；可按年度筛选。"""
     body = access_body_by_id(api_user(request), body_id)
     return [_figure(f) for f in figure_list(body_id=body.pk, year=year)]
 
 
-@router.get("/table2", response={200: Table2Out, **READ_ERRORS}, summary="表二（计算结果）")
-def table2(request: HttpRequest, body_id: int, year: int) -> Table2Out:
-    """表二的全部单元格：文件按生命周期计数，其他项目取录入的年度数据。"""
+@router.get(
+    "/table2",
+    response={200: Table2Out, **READ_ERRORS},
+    summary="表二（计算结果）",
+    operation_id="registers_table2",
+)
+def registers_table2(request: HttpRequest, body_id: int = BODY_ID, year: int = YEAR) -> Table2Out:
+    """年报表二（主动公开政府信息情况）的全部单元格，按该年度适用的格式计算：规章和规范性文件按生命周期计数，
+    其他项目取录入的年度数据。早于2019年或晚于今年的年度返回 404。"""
     body = access_body_by_id(api_user(request), body_id)
     table = table2_compute(body_id=body.pk, year=_year(year))
     return Table2Out(
@@ -176,9 +211,19 @@ def table2(request: HttpRequest, body_id: int, year: int) -> Table2Out:
     )
 
 
-@router.get("/table2/sources", response={200: list[SourceOut], **READ_ERRORS}, summary="表二单元格的来源记录")
-def table2_cell_sources(request: HttpRequest, body_id: int, year: int, code: str) -> list[SourceOut]:
-    """计入某个单元格的文件或年度数据。"""
+@router.get(
+    "/table2/sources",
+    response={200: list[SourceOut], **READ_ERRORS},
+    summary="表二单元格的来源记录",
+    operation_id="registers_table2_sources",
+)
+def registers_table2_sources(
+    request: HttpRequest,
+    body_id: int = BODY_ID,
+    year: int = YEAR,
+    code: str = param.Query(..., description="表二单元格代码，如 s2.normative_docs.issued（见 docs/cell-codes.md）"),
+) -> list[SourceOut]:
+    """计入表二某个单元格的文件或年度数据，及其页面地址。该年度格式中没有的单元格代码返回 404。"""
     body = access_body_by_id(api_user(request), body_id)
     return [
         SourceOut(kind=s.kind, object_id=s.object_id, title=s.title, detail=s.detail, url=s.url)
