@@ -13,8 +13,9 @@ cd "$(dirname "$0")/.."
 #   poppler-utils             pdftoppm, to check rendered PDF pages in tests
 #   chromium                  the browser the Playwright tests drive (no browser download is needed)
 #   gettext                   msgfmt, to compile and check the translation catalogues
+#   redis-server              the job queue's broker, for the tests of Celery workers and of several app servers
 APT_PACKAGES=(python3-venv libreoffice-writer-nogui postgresql-client fonts-noto-cjk libharfbuzz-subset0 poppler-utils gettext
-  chromium)
+  redis-server chromium)
 
 missing=()
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -5,6 +5,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 workers=${XXGK_TEST_WORKERS:-auto}
+# The job-queue tests need Redis on 127.0.0.1:6379 (start it when it is installed but not running).
+if command -v redis-cli >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 \
+   && command -v redis-server >/dev/null 2>&1; then
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no >/dev/null || true
+  sleep 1
+fi
 echo "== all tests (SQLite)"
 .venv/bin/python -m pytest -n "$workers" -q "$@"
 pg_url=${XXGK_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}

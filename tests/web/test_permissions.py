@@ -107,6 +107,17 @@ def _pages(case: Case, org: dict[str, Body]) -> dict[str, tuple[str, str]]:
         "public:reports": ("get", "/open/ddk-baqiao/reports/"),
         "api_tokens:list": ("get", "/api/tokens/"),
         "api_tokens:revoke": ("post", "/api/tokens/1/revoke/"),
+        "jobs:list": ("get", "/jobs/"),
+        "jobs:batch_check_new": ("get", "/jobs/batch-check/new/"),
+        "jobs:detail": ("get", "/jobs/1/"),
+        "jobs:progress": ("get", "/jobs/1/progress.json"),
+        "jobs:file": ("get", "/jobs/1/files/1/"),
+        "jobs:cancel": ("post", "/jobs/1/cancel/"),
+        "jobs:retry": ("post", "/jobs/1/retry/"),
+        "ops:healthz": ("get", "/healthz/"),
+        "ops:readyz": ("get", "/readyz/"),
+        "security:lockouts": ("get", "/security/lockouts/"),
+        "security:unlock": ("post", "/security/lockouts/1/unlock/"),
     }
 
 
@@ -120,6 +131,8 @@ COVERED_BY_APP_TESTS = {
 
 
 PUBLIC = {
+    "ops:healthz",
+    "ops:readyz",
     "public:index",
     "public:body",
     "public:catalogue",

@@ -1,8 +1,10 @@
-"""Editing the working-day calendar. Every change recomputes the due dates of all open cases and is logged."""
+"""Editing the working-day calendar. Every change is logged; one that can move deadlines queues the background job
+that recomputes the due dates of all open cases and items (``recompute_deadlines``, see :mod:`xxgk.web.jobs`)."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -14,6 +16,9 @@ from xxgk.web.audit.services import audit_record
 from xxgk.web.workcalendar.models import CalendarDay, CalendarYear
 from xxgk.web.workcalendar.selectors import calendar_build
 
+if TYPE_CHECKING:
+    from xxgk.web.jobs.models import Job
+
 OBJECT_TYPE = "calendar"
 
 
@@ -23,25 +28,22 @@ def _touch_year(year: int) -> CalendarYear:
     return obj
 
 
-def _after_change(*, actor: User | None, old: WorkCalendar, new: WorkCalendar) -> int:
-    """Recompute open deadlines when the change can move them, and log the change."""
-    from xxgk.web.cases.services import case_deadlines_recompute
-    from xxgk.web.proactive.services import item_deadlines_recompute
+def _after_change(*, actor: User | None, old: WorkCalendar, new: WorkCalendar) -> Job | None:
+    """When the change can move deadlines, queue the job that recomputes every open deadline (applications and
+    主动公开 items) and logs it (``DEADLINES_RECOMPUTED``); it runs after this transaction commits, on a worker or
+    a background thread (synchronously in tests). Returns the job, or None when no deadline can move."""
+    from xxgk.web.jobs.services import job_enqueue
 
     change = diff(old, new)
     if not change.affects_deadlines:
-        return 0
+        return None
     lines = "；".join(change.describe())
-    changed = case_deadlines_recompute(actor=actor, calendar=new, reason=f"工作日日历变更：{lines}")
-    item_deadlines_recompute(actor=actor, calendar=new, reason=f"工作日日历变更：{lines}")
-    audit_record(
-        code=AuditCode.DEADLINES_RECOMPUTED,
+    return job_enqueue(
+        kind="recompute_deadlines",
+        params={"reason": f"工作日日历变更：{lines}", "changes": list(change.describe())},
         actor=actor,
-        object_type=OBJECT_TYPE,
-        new={"changes": list(change.describe()), "cases_changed": changed},
-        note=f"日历变更后重新计算了 {changed} 件办理中申请的期限",
+        body=None,
     )
-    return changed
 
 
 def _day_json(row: CalendarDay | None) -> dict[str, object] | None:
