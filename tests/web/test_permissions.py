@@ -127,6 +127,7 @@ COVERED_BY_APP_TESTS = {
     "registers": "tests/web/registers/test_views.py",
     "litigation": "tests/web/litigation/test_views.py",
     "reports": "tests/web/reports/test_views.py",
+    "oversight": "tests/web/oversight/test_views.py",
 }
 
 

@@ -1,0 +1,74 @@
+"""Annual reports of subordinate bodies that do not use xxgk, uploaded by their supervising body.
+
+The supervising body's office collects the published file (网页、文本、Word、PDF) of each body that makes its
+report elsewhere; the report engine reads it, and the parsed report then counts as published (外部导入) in the
+overview and in the combined report. The row keeps the original bytes and what the engine read.
+
+History: at most one row per ``(body, year)`` is *current*. A re-upload ends the current row (``ended_reason``
+``replaced``) and adds a new one; a withdrawal ends it without a successor. Rows are never deleted.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class EndReason(models.TextChoices):
+    REPLACED = "replaced", "已被重新上传的文件取代"
+    WITHDRAWN = "withdrawn", "已撤销"
+
+
+class ExternalReport(models.Model):
+    body = models.ForeignKey(
+        "tenancy.Body", verbose_name="机关", on_delete=models.PROTECT, related_name="external_reports"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    filename = models.CharField("文件名", max_length=255)
+    content = models.BinaryField("原始文件")
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("SHA-256", max_length=64)
+    format = models.CharField("文件格式", max_length=20)  # the parser's name: text, html, docx, pdf, json
+    #: The report as the engine read it (report JSON without cell provenance; narrative kept).
+    report_json = models.JSONField("解析结果")
+    template = models.CharField("表三模板版本", max_length=4)
+    s2_template = models.CharField("表二模板版本", max_length=4)
+    printed_body = models.CharField("文件中的机关名称", max_length=300, blank=True)
+    #: The parser's findings and the rules' findings (``Finding.to_dict`` each).
+    findings = models.JSONField("检查结果", default=list)
+    errors = models.PositiveIntegerField("错误数", default=0)
+    warnings = models.PositiveIntegerField("警告数", default=0)
+    #: What the engine could not read without guessing, in words (empty when everything was read).
+    parse_notes = models.TextField("解析说明", blank=True)
+    published_on = models.DateField("公开日期", null=True, blank=True)
+    note = models.TextField("备注", blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", default=timezone.now)
+    current = models.BooleanField("当前有效", default=True)
+    ended_at = models.DateTimeField("失效时间", null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ended_reason = models.CharField("失效原因", max_length=20, choices=EndReason.choices, blank=True)
+
+    class Meta:
+        verbose_name = "外部导入的年度报告"
+        verbose_name_plural = "外部导入的年度报告"
+        ordering = ("body", "-year", "-uploaded_at", "-pk")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("body", "year"), condition=models.Q(current=True), name="externalreport_one_current"
+            ),
+        )
+        indexes = (models.Index(fields=("year", "current"), name="externalreport_year_current"),)
+
+    def __str__(self) -> str:
+        return f"{self.body_id} {self.year} {self.filename}"
