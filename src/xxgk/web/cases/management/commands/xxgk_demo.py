@@ -31,13 +31,14 @@ from xxgk.core.workflow import (
     ReviewNote,
     Withdrawal,
 )
-from xxgk.web.cases import services as s
 from xxgk.web.cases import demo as cases_demo
+from xxgk.web.cases import services as s
 from xxgk.web.cases.models import Case
 from xxgk.web.litigation import demo as litigation_demo
 from xxgk.web.portal import demo as portal_demo
 from xxgk.web.proactive import demo as proactive_demo
 from xxgk.web.registers import demo as registers_demo
+from xxgk.web.reports import demo as reports_demo
 from xxgk.web.tenancy.models import Body, BodyKind, MemberRole, Membership
 
 DEMO_PASSWORD = "xxgk-demo-2026"
@@ -310,6 +311,7 @@ class Command(BaseCommand):
                     portal_demo.seed,
                     cases_demo.seed,
                     proactive_demo.seed,
+                    reports_demo.seed,
                 ):
                     seed(bodies=demo.bodies, users=demo.users)
             self.stdout.write(self.style.SUCCESS(f"已载入演示数据：{Case.objects.count()} 件申请。"))
