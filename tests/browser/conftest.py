@@ -56,7 +56,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any, live_server: Any) -> Iterator[Any]:
     """A fresh browser context (own cookies) with Chinese locale; ``page.base`` is the live server's URL."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(30_000)
     page = context.new_page()
     page.base = live_server.url
     yield page
@@ -103,7 +103,7 @@ def new_page(browser: Any, live_server: Any) -> Iterator[Callable[[], Any]]:
 
     def make() -> Any:
         context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(30_000)
         contexts.append(context)
         page = context.new_page()
         page.base = live_server.url
