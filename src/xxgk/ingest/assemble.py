@@ -26,6 +26,7 @@ from xxgk.core.templates import S3_COLUMNS, S4_COLUMNS, S4_GROUPS, CellKind, get
 from xxgk.ingest import codes, labels, metadata
 from xxgk.ingest.base import ParseResult
 from xxgk.ingest.layout import Layout, Line, Row, TextCell
+from xxgk.ingest.limits import check_layout
 from xxgk.ingest.normalize import collapse, squash, words
 from xxgk.ingest.split import AMBIGUOUS, Identity, group_identity, row_identity, split_tokens
 from xxgk.ingest.values import Reading, Token, cell_tokens, is_value_text, read_token
@@ -481,6 +482,7 @@ def rows_to_table4(rows: Sequence[Prepared]) -> TableOut:
 
 def assemble(layout: Layout) -> ParseResult:
     """Turn a reader's layout into a report, or raise :class:`IngestError` if it is not a report."""
+    check_layout(layout)
     prepared = [prepare(row) for row in layout.rows]
     sections = stream_to_sections(layout, prepared)
     title = metadata.choose_title(layout.title_hints, _top_lines(layout, sections))

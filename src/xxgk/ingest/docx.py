@@ -36,6 +36,7 @@ from xxgk.ingest.assemble import assemble
 from xxgk.ingest.base import ParseResult
 from xxgk.ingest.encoding import empty_reason
 from xxgk.ingest.layout import Layout, Line, Row, TextCell
+from xxgk.ingest.limits import MAX_WORD_BYTES, check_size
 from xxgk.ingest.metadata import title_from_lines, title_year
 from xxgk.ingest.normalize import collapse, fold, squash
 
@@ -90,6 +91,7 @@ def read(
     reason = empty_reason(data)
     if reason is not None:
         raise IngestError(reason, source=source)
+    check_size(data, source, limit=MAX_WORD_BYTES, what="Word文件")
     if office_convert.is_ole2(data):
         converted = office_convert.convert_to_docx(data, source, soffice=soffice, timeout=timeout)
         return read_docx(converted, source, format="doc")

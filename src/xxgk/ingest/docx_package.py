@@ -140,9 +140,10 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int, l
 
 
 def _refuse_dtd(name: str, blob: bytes, source: str) -> None:
-    text = blob
-    if blob.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = blob.decode("utf-16", errors="replace").encode("utf-8")
+    """Refuse a part declaring a DTD or an entity, in whatever encoding the XML parser would accept: in UTF-16 and
+    UTF-32 (with or without a byte-order mark) the ASCII markup is interleaved with NUL bytes, so it is searched for
+    with the NULs removed."""
+    text = blob.replace(b"\x00", b"") if b"\x00" in blob[:4096] else blob
     if _DTD_RE.search(text):
         raise IngestError(HAS_DTD.format(name=name), source=source)
 

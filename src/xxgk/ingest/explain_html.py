@@ -76,8 +76,13 @@ _JS = """
 """
 
 
-def explain_html(result: ParseResult, data: bytes) -> str:
-    """A standalone HTML page explaining ``result`` (parsed from ``data``): cells, sources, page images."""
+def explain_html(result: ParseResult, data: bytes, *, nonce: str | None = None) -> str:
+    """A standalone HTML page explaining ``result`` (parsed from ``data``): cells, sources, page images.
+
+    ``nonce``: a Content-Security-Policy nonce put on the page's own ``<style>`` and ``<script>`` (when a web page
+    serves it under a nonce-based policy; the cell boxes' positions are ``style`` attributes, which such a policy
+    must allow with ``style-src-attr 'unsafe-inline'``)."""
+    nonced = f' nonce="{escape(nonce)}"' if nonce else ""
     report = result.report
     boxed: dict[str, tuple[int, tuple[float, float, float, float]]] = {}
     for spec, cell in report.iter_cells():
@@ -91,7 +96,7 @@ def explain_html(result: ParseResult, data: bytes) -> str:
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         f"<title>解析说明 · {escape(result.source)}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style{nonced}>{_CSS}</style></head><body>",
         "<header>",
         f"<h1>解析说明：{escape(result.source)}</h1>",
         f"<p>格式：{escape(result.format or '未知')}　标题：{escape(report.title or '（未识别）')}</p>",
@@ -162,7 +167,7 @@ def explain_html(result: ParseResult, data: bytes) -> str:
                 f"<br><small>{escape(f.hint)}</small></li>"
             )
         out.append("</ul></section>")
-    out.append(f"<script>{_JS}</script></body></html>")
+    out.append(f"<script{nonced}>{_JS}</script></body></html>")
     return "\n".join(out) + "\n"
 
 

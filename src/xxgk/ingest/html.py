@@ -22,6 +22,7 @@ from xxgk.ingest.assemble import assemble
 from xxgk.ingest.base import ParseResult
 from xxgk.ingest.encoding import binary_reason, empty_reason, html_utf8
 from xxgk.ingest.layout import Layout, Line, Row, TextCell
+from xxgk.ingest.limits import MAX_HTML_BYTES, check_size
 from xxgk.ingest.normalize import collapse
 
 NAME = "html"
@@ -65,6 +66,8 @@ _BLOCK = frozenset(
 #: Elements whose content is never report text.
 _SKIP = frozenset({"script", "style", "noscript", "template", "head", "select", "option", "button", "iframe", "svg",
                    "object", "embed", "textarea", "map", "video", "audio", "canvas"})  # fmt: skip
+TOO_DEEP = "网页的标签嵌套层数超过上限（256 层），可能是损坏或恶意构造的文件，拒绝读取"
+RESOURCE_LIMIT = "网页超出HTML解析器的资源上限（{what}），可能是损坏或恶意构造的文件，拒绝读取"
 #: Caps on spans, so that junk such as colspan="100000" cannot blow the grid up.
 _MAX_COLSPAN = 40
 _MAX_ROWSPAN = 500
@@ -115,6 +118,7 @@ def read(data: bytes, source: str) -> Layout:
 
 def parse_tree(data: bytes, source: str) -> etree._Element:
     """Decode and parse the page once (comments and processing instructions dropped)."""
+    check_size(data, source, limit=MAX_HTML_BYTES, what="网页文件")
     utf8 = html_utf8(data, source)
     if not utf8.strip():
         raise IngestError("文件只有空白，没有内容", source=source)
@@ -123,6 +127,10 @@ def parse_tree(data: bytes, source: str) -> etree._Element:
         root = etree.fromstring(utf8, parser)
     except (etree.LxmlError, ValueError) as exc:
         raise IngestError(f"无法解析HTML：{exc}", source=source) from None
+    limits = [e.message for e in parser.error_log if e.type_name == "ERR_RESOURCE_LIMIT"]
+    if limits:  # libxml2 stops at a limit (nesting depth, text node size) and hands back a truncated page
+        why = TOO_DEEP if "depth" in limits[0] else RESOURCE_LIMIT.format(what=limits[0][:80])
+        raise IngestError(why, source=source)
     if root is None:
         raise IngestError("HTML中没有任何内容", source=source)
     return root

@@ -20,6 +20,7 @@ from xxgk.ingest.assemble import assemble
 from xxgk.ingest.base import ParseResult
 from xxgk.ingest.encoding import binary_reason, decode_text, empty_reason
 from xxgk.ingest.layout import Layout, Line, Row, TextCell
+from xxgk.ingest.limits import MAX_TEXT_BYTES, check_size
 from xxgk.ingest.normalize import fold
 from xxgk.ingest.values import TokenKind, parse_token
 
@@ -45,6 +46,7 @@ def parse(data: bytes, source: str) -> ParseResult:
 
 
 def read(data: bytes, source: str) -> Layout:
+    check_size(data, source, limit=MAX_TEXT_BYTES, what="文本文件")
     return text_to_layout(decode_text(data, source), source)
 
 

@@ -3,7 +3,9 @@
 A value cell holds one or more *tokens*. ``0``, ``1,690``, ``１２``, ``2笔``, ``73802895.90元``, ``-18`` are
 numbers; empty cells and the placeholders ``/ - — —— 无`` are blanks (not zero); a run of digits that cannot be
 one number (``05``, ``88-720``) or that may be several numbers run together (``1000001``) is *splittable*
-(see :mod:`xxgk.ingest.split`). Anything else is unreadable.
+(see :mod:`xxgk.ingest.split`). A printed ``?`` / ``？`` is the mark of an unreadable value (what the renderers
+print for an unreadable cell): a value token, read as unreadable. Anything else is unreadable too, but is not a
+value token (it may be label text).
 """
 
 from __future__ import annotations
@@ -36,12 +38,15 @@ _NUMBER_RE = re.compile(
 _RUN_RE = re.compile(r"-?\d+(?:-\d+)*")
 _BLANK_RE = re.compile(r"[/\\\-—–―─~_·.。×]+|无|空|暂无|没有|未填|不适用|n/?a|none", re.IGNORECASE)
 _SEPARATORS_RE = re.compile(r"[,、;；]")
+#: The printed mark of an unreadable value (after :func:`~xxgk.ingest.normalize.fold`: ``？`` and ``﹖`` are ``?``).
+_UNREADABLE_MARK_RE = re.compile(r"\?{1,3}")
 
 
 class TokenKind(StrEnum):
     NUMBER = "number"
     BLANK = "blank"
     RUN = "run"  # digits that are not one valid number (leading zero, glued minus)
+    MARK = "mark"  # the printed mark of an unreadable value: a value, read as unreadable
     BAD = "bad"
 
 
@@ -90,6 +95,8 @@ def _classify(text: str) -> tuple[TokenKind, Decimal | None, str | None]:
         return TokenKind.RUN, None, None
     if _BLANK_RE.fullmatch(text):
         return TokenKind.BLANK, None, None
+    if _UNREADABLE_MARK_RE.fullmatch(text):
+        return TokenKind.MARK, None, None
     return TokenKind.BAD, None, None
 
 
@@ -207,6 +214,8 @@ def _reading(
 ) -> tuple[CellState, int | Decimal | None, str | None, str | None]:
     if kind is TokenKind.BLANK:
         return CellState.BLANK, None, _blank_note(text, empty=empty), None
+    if kind is TokenKind.MARK:
+        return CellState.UNREADABLE, None, f"印为“{text}”，无法辨认", None
     if kind is TokenKind.RUN:
         if text.lstrip("-").startswith("0"):
             return CellState.UNREADABLE, None, f"“{text}”有前导零，不是有效数字", None

@@ -55,6 +55,29 @@ class AuditCode(IntEnum):
     # 900–919: notifications (the daily digest)
     DIGEST_SENT = 901
 
+    # 920–949: background jobs
+    JOB_SUBMITTED = 921
+    JOB_CANCELLED = 922
+    JOB_FAILED = 923
+    JOB_REQUEUED = 924
+    JOB_RETRIED = 925
+
+    # 980–999: backup and restore
+    BACKUP_CREATED = 981
+    BACKUP_RESTORED = 982
+
+    # 700–799: the annual report (年度报告): drafting, overrides, approval, publishing, corrections
+    REPORT_STARTED = 701
+    REPORT_NARRATIVE_SAVED = 702
+    REPORT_CELL_OVERRIDDEN = 711
+    REPORT_OVERRIDE_REMOVED = 712
+    REPORT_PREVIOUS_UPLOADED = 721
+    REPORT_SUBMITTED = 731
+    REPORT_RETURNED = 732
+    REPORT_APPROVED = 733
+    REPORT_PUBLISHED = 741
+    REPORT_CORRECTION_STARTED = 751
+
     # 800–849: the REST API (tokens)
     API_TOKEN_CREATED = 801
     API_TOKEN_REVOKED = 802
@@ -100,11 +123,21 @@ class AuditCode(IntEnum):
     REMEDY_REOPENED = 654
     REMEDY_HEARING_ADDED = 661
     REMEDY_HEARING_DELETED = 662
+    # 690–699: the supervisor's overview (external reports uploaded for subordinate bodies)
+    OVERSIGHT_EXTERNAL_UPLOADED = 691
+    OVERSIGHT_EXTERNAL_WITHDRAWN = 692
+    OVERSIGHT_EXTERNAL_ZIP_IMPORTED = 693
 
     # 400–449: letters (文书) and their templates
     LETTER_TEMPLATE_UPLOADED = 401
     LETTER_TEMPLATE_RESET = 402
     LETTER_GENERATED = 411
+
+    # 950–979: security (login throttling and lockout)
+    LOGIN_SUCCEEDED = 951
+    LOGIN_FAILED = 952
+    LOGIN_LOCKED = 953
+    LOGIN_UNLOCKED = 954
 
     @property
     def label(self) -> str:
@@ -150,6 +183,21 @@ _LABELS: dict[AuditCode, str] = {
     AuditCode.CASE_DUPLICATE_CONFIRMED: "确认为重复申请",
     AuditCode.CASE_DUPLICATE_DISMISSED: "排除重复申请",
     AuditCode.DIGEST_SENT: "发送到期提醒邮件",
+    AuditCode.JOB_SUBMITTED: "提交后台任务",
+    AuditCode.JOB_CANCELLED: "取消后台任务",
+    AuditCode.JOB_FAILED: "后台任务失败",
+    AuditCode.JOB_REQUEUED: "后台任务中断后重新排队",
+    AuditCode.JOB_RETRIED: "重试后台任务",
+    AuditCode.REPORT_STARTED: "开始编制年度报告",
+    AuditCode.REPORT_NARRATIVE_SAVED: "修改年度报告文字部分",
+    AuditCode.REPORT_CELL_OVERRIDDEN: "手工修改年度报告数字",
+    AuditCode.REPORT_OVERRIDE_REMOVED: "撤销年度报告数字的手工修改",
+    AuditCode.REPORT_PREVIOUS_UPLOADED: "上传上一年度已公布的年报（跨年度核对）",
+    AuditCode.REPORT_SUBMITTED: "年度报告提交审批",
+    AuditCode.REPORT_RETURNED: "年度报告退回修改",
+    AuditCode.REPORT_APPROVED: "年度报告审批通过",
+    AuditCode.REPORT_PUBLISHED: "发布年度报告",
+    AuditCode.REPORT_CORRECTION_STARTED: "开始编制年度报告更正版",
     AuditCode.API_TOKEN_CREATED: "创建接口令牌",
     AuditCode.API_TOKEN_REVOKED: "撤销接口令牌",
     AuditCode.PORTAL_SUBMISSION_RECEIVED: "收到网上申请",
@@ -188,7 +236,16 @@ _LABELS: dict[AuditCode, str] = {
     AuditCode.REMEDY_REOPENED: "撤销结案登记",
     AuditCode.REMEDY_HEARING_ADDED: "登记开庭（听证）日期",
     AuditCode.REMEDY_HEARING_DELETED: "删除开庭（听证）日期",
+    AuditCode.OVERSIGHT_EXTERNAL_UPLOADED: "导入下级机关已公开的年度报告",
+    AuditCode.OVERSIGHT_EXTERNAL_WITHDRAWN: "撤销导入的年度报告",
+    AuditCode.OVERSIGHT_EXTERNAL_ZIP_IMPORTED: "批量导入下级机关年度报告（压缩包）",
     AuditCode.LETTER_TEMPLATE_UPLOADED: "上传文书模板",
     AuditCode.LETTER_TEMPLATE_RESET: "恢复默认文书模板",
     AuditCode.LETTER_GENERATED: "生成文书",
+    AuditCode.LOGIN_SUCCEEDED: "登录成功",
+    AuditCode.LOGIN_FAILED: "登录失败（用户名或密码错误）",
+    AuditCode.LOGIN_LOCKED: "登录失败次数过多，暂停登录",
+    AuditCode.LOGIN_UNLOCKED: "解除登录锁定",
+    AuditCode.BACKUP_CREATED: "导出备份",
+    AuditCode.BACKUP_RESTORED: "从备份恢复",
 }

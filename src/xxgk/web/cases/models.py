@@ -72,6 +72,9 @@ class Case(models.Model):
     fee_paid_on = models.DateField("缴费日期", null=True, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    #: Optimistic lock: raised by every save of the row. A form carries the version it was shown at and the write
+    #: is refused when the case has changed since (:mod:`xxgk.web.cases.concurrency`).
+    version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:
         verbose_name = "政府信息公开申请"
@@ -81,6 +84,11 @@ class Case(models.Model):
         indexes = (
             models.Index(fields=("body", "status"), name="case_body_status_idx"),
             models.Index(fields=("body", "next_due"), name="case_body_due_idx"),
+            models.Index(fields=("body", "-registered_on", "-id"), name="case_body_registered_idx"),
+            models.Index(fields=("-registered_on", "-id"), name="case_registered_idx"),
+            models.Index(
+                fields=("body", "received_on", "closed_on", "applicant_type", "outcome"), name="case_report_idx"
+            ),
             models.Index(fields=("body", "applicant_name_key"), name="case_body_applicant_idx"),
             models.Index(fields=("body", "applicant_contact_key"), name="case_body_contact_idx"),
             models.Index(fields=("body", "fee_paid_on"), name="case_body_fee_paid_idx"),
@@ -88,6 +96,19 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.applicant_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; an existing row's :attr:`version` is raised by one in the database (``version = version + 1``, so
+        a save from a stale copy never lowers it) and read back."""
+        if self._state.adding:
+            super().save(*args, **kwargs)
+            return
+        self.version = models.F("version") + 1
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, "version"}
+        super().save(*args, **kwargs)
+        self.refresh_from_db(fields=["version"])
 
     @property
     def status_enum(self) -> Status:

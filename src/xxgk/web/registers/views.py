@@ -46,7 +46,13 @@ from xxgk.web.registers.sheets import (
     write_xlsx,
 )
 from xxgk.web.tenancy.models import Body
-from xxgk.web.tenancy.selectors import NOT_FOUND, access_body_by_id, body_list_visible, request_user
+from xxgk.web.tenancy.selectors import (
+    NOT_FOUND,
+    access_body_by_id,
+    body_ids_working,
+    body_list_visible,
+    request_user,
+)
 
 KINDS = ("documents", "figures")
 FORMATS = {
@@ -75,7 +81,8 @@ def _writable_body(request: HttpRequest, body_id: int) -> Body:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     bodies = body_list_visible(user=request.user)
-    rows = [(b, user_can_write(user=request.user, body_id=b.pk)) for b in bodies]
+    working = body_ids_working(user=request.user)  # once, not once per body
+    rows = [(b, b.pk in working) for b in bodies]
     return render(request, "registers/index.html", {"rows": rows, "years": _years()})
 
 
