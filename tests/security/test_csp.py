@@ -121,6 +121,14 @@ def chromium() -> Iterator[Any]:
         if os.environ.get("CI"):
             pytest.fail(f"chromium not found at {CHROMIUM}")
         pytest.skip(f"chromium not found at {CHROMIUM}")
+    import asyncio
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        pass
+    else:  # the browser tests' session-wide Playwright already runs in this worker process; a second cannot start
+        pytest.skip("another Playwright session runs in this process (run tests/security/test_csp.py on its own)")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the route handler calls Django in Playwright's loop
     from django.db import connections
     from playwright.sync_api import sync_playwright

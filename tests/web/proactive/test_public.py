@@ -207,9 +207,12 @@ def reports_provider() -> Iterator[None]:
             ),
         ]
 
+    from xxgk.web.proactive import selectors as proactive_selectors
+
+    previous = proactive_selectors._reports_provider  # the reports app's, registered at start-up
     register_published_reports_provider(provider)
     yield
-    register_published_reports_provider(None)
+    register_published_reports_provider(previous)
 
 
 def test_reports_page_empty_state(client: Client, org: dict[str, Body]) -> None:
