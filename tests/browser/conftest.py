@@ -18,8 +18,7 @@ import pytest
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from django.db import connection
-
+from tests.web.append_only import empty_append_only_tables
 from tests.web.conftest import PASSWORD, login, org, registration, users  # noqa: F401
 
 CHROMIUM = os.environ.get("XXGK_CHROMIUM", "/usr/bin/chromium")
@@ -79,21 +78,10 @@ def sign_in(browser: Any, live_server: Any) -> Callable[[Any, str], None]:
 
 @pytest.fixture(autouse=True)
 def clear_append_only_tables(transactional_db: None) -> Iterator[None]:
-    """After the test, empty the append-only tables (audit trail, registration edits, …) so that the transactional
-    test's flush can run: on SQLite their triggers abort DELETE, and the flush deletes (PostgreSQL truncates,
-    unaffected). The triggers are dropped only for that moment and recreated from their own SQL."""
+    """Every browser test is transactional (``live_server``): after each, the append-only tables are emptied so
+    that its flush can run."""
     yield
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
-        triggers = cursor.fetchall()
-        for name, _, _ in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        for table in sorted({table for _, table, _ in triggers}):
-            cursor.execute(f'DELETE FROM "{table}"')
-        for _, _, sql in triggers:
-            cursor.execute(sql)
+    empty_append_only_tables()
 
 
 @pytest.fixture

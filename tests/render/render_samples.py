@@ -15,6 +15,16 @@ from xxgk.core.model import UNIT_UNSTATED, Cell, CellState, ExtraRow, Report, So
 from xxgk.core.templates import CellKind
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "published"
+
+#: The six headings every human-readable rendering prints, in order (the official outline of the report).
+HEADINGS = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+]
 EXPECTED_PATHS = sorted(FIXTURES.glob("*.expected.json"))
 
 HOSTILE_BODY = "<script>alert('body')</script>测试镇 | *强调* =1+1"

@@ -13,7 +13,7 @@ from docx import Document
 from docx.shared import Mm
 from hypothesis import HealthCheck, given, settings
 from lxml import etree
-from tests.render.render_samples import BLANK_CODE, HOSTILE_NARRATIVE, UNREADABLE_CODE, make_report
+from tests.render.render_samples import BLANK_CODE, HEADINGS, HOSTILE_NARRATIVE, UNREADABLE_CODE, make_report
 from tests.test_properties import consistent_reports
 
 from xxgk.core.model import Cell, CellState, Report
@@ -32,14 +32,6 @@ ROUND_TRIP_PATHS = sorted((FIXTURES / "published").glob("*.expected.json")) + so
 SEED = FIXTURES / "published" / "cq-dadukou-baqiao-2020.expected.json"
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-HEADINGS = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-]
 HYPOTHESIS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

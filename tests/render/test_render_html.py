@@ -9,6 +9,7 @@ import lxml.html
 import pytest
 from render_samples import (
     BLANK_CODE,
+    HEADINGS,
     HOSTILE_BODY,
     UNREADABLE_CODE,
     UNREADABLE_NOTE,
@@ -19,15 +20,6 @@ from render_samples import (
 from xxgk.core.model import CellState, Report
 from xxgk.core.templates import S3_COLUMNS, get_template
 from xxgk.render import render
-
-HEADINGS = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-]
 
 Element = lxml.html.HtmlElement
 

@@ -12,6 +12,7 @@ from render_samples import (
     ABSENT_ROW,
     BLANK_CODE,
     FEE_AMOUNT_2021,
+    HEADINGS,
     HOSTILE_BODY,
     UNREADABLE_CODE,
     UNREADABLE_NOTE,
@@ -23,14 +24,6 @@ from xxgk.core.model import Cell, CellState, Report
 from xxgk.core.templates import S3_COLUMN_LABELS, S3_COLUMNS, get_template
 from xxgk.render import render
 
-HEADINGS = [
-    "一、总体情况",
-    "二、主动公开政府信息情况",
-    "三、收到和处理政府信息公开申请情况",
-    "四、政府信息公开行政复议、行政诉讼情况",
-    "五、存在的主要问题及改进情况",
-    "六、其他需要报告的事项",
-]
 _SPLIT_RE = re.compile(r"(?<!\\)\|")
 _UNESCAPE_RE = re.compile(r"\\(.)")
 

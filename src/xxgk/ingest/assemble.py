@@ -15,9 +15,10 @@ Rows that are not printed stay ABSENT; rows that cannot be placed become ``repor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 from xxgk.core.errors import IngestError
 from xxgk.core.findings import Finding
@@ -192,6 +193,26 @@ def _extra(section: str, item: Prepared, tokens: Sequence[Token] | None = None) 
     )
 
 
+_Entry = TypeVar("_Entry", "_S2Entry", "_S3Entry")
+
+
+def _template_entries(
+    entries: Sequence[_Entry], key: Callable[[_Entry], str], known: Container[str], section: str, out: TableOut
+) -> Iterator[_Entry]:
+    """The entries of rows the template ``known`` has, the first of each row only, marking ``out`` found; the
+    others (a row of the other template version, a row printed twice) become extra rows of ``section`` as the
+    iteration reaches them."""
+    done: set[str] = set()
+    for entry in entries:
+        row = key(entry)
+        if row not in known or row in done:
+            out.extra.append(_extra(section, entry.prepared))
+            continue
+        done.add(row)
+        out.found = True
+        yield entry
+
+
 def _fit(tokens: list[Token], n: int) -> list[Token]:
     """Drop empty cells beyond ``n``: first right after the label (label columns spanned in Markdown or
     text), then at the end (value columns spanned). Printed placeholders such as "/" are never dropped."""
@@ -295,14 +316,7 @@ def rows_to_table2(rows: Sequence[Prepared], version_hint: str | None) -> TableO
     if votes["2019"] != votes["2021"]:
         out.version = "2019" if votes["2019"] > votes["2021"] else "2021"
     version = out.version or version_hint or "2021"
-    items = _s2_columns(version)
-    done: set[str] = set()
-    for entry in entries:
-        if entry.item not in items or entry.item in done:
-            out.extra.append(_extra("s2", entry.prepared))
-            continue
-        done.add(entry.item)
-        out.found = True
+    for entry in _template_entries(entries, lambda e: e.item, _s2_columns(version), "s2", out):
         _table2_row(entry, version, out)
     return out
 
@@ -423,14 +437,7 @@ def rows_to_table3(rows: Sequence[Prepared]) -> tuple[TableOut, list[_S3Entry]]:
 
 def table3_cells(entries: Sequence[_S3Entry], version: str, out: TableOut) -> None:
     """Map table-3 entries to the codes of ``version``; rows of the other version become extra rows."""
-    rows = _s3_rows(version)
-    done: set[str] = set()
-    for entry in entries:
-        if entry.row not in rows or entry.row in done:
-            out.extra.append(_extra("s3", entry.prepared))
-            continue
-        done.add(entry.row)
-        out.found = True
+    for entry in _template_entries(entries, lambda e: e.row, _s3_rows(version), "s3", out):
         codes_ = _s3_codes(entry.row)
         result = entry.values
         if result.tokens is None:

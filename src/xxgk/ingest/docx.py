@@ -240,22 +240,23 @@ class _Walker:
                 self.rows.append(Row(cells, pos=self.pos, end=self.pos, table=index))
 
 
-def _rows(tbl: etree._Element) -> Iterator[etree._Element]:
-    """The table's ``w:tr`` in order, through content controls and custom-XML wrappers."""
-    for child in tbl:
-        if child.tag == W_TR:
+def _unwrapped(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """The children ``tag`` of ``parent`` in order, through content controls and custom-XML wrappers."""
+    for child in parent:
+        if child.tag == tag:
             yield child
         elif child.tag in _BLOCK_WRAPPERS:
-            yield from _rows(child)
+            yield from _unwrapped(child, tag)
+
+
+def _rows(tbl: etree._Element) -> Iterator[etree._Element]:
+    """The table's ``w:tr`` in order."""
+    return _unwrapped(tbl, W_TR)
 
 
 def _cells(tr: etree._Element) -> Iterator[etree._Element]:
-    """The row's ``w:tc`` in order, through content controls and custom-XML wrappers."""
-    for child in tr:
-        if child.tag == W_TC:
-            yield child
-        elif child.tag in _BLOCK_WRAPPERS:
-            yield from _cells(child)
+    """The row's ``w:tc`` in order."""
+    return _unwrapped(tr, W_TC)
 
 
 def _find(element: etree._Element, *path: str) -> etree._Element | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from xxgk.core.model import Cell, CellState
 from xxgk.ingest.base import ParseResult
 
-_STATE_ZH = {
+#: Each cell state in words.
+STATE_ZH = {
     CellState.NUMBER: "数值",
     CellState.BLANK: "空白",
     CellState.UNREADABLE: "无法读取",
@@ -30,7 +31,7 @@ def explain(result: ParseResult) -> str:
     out.append("单元格 cells:")
     for spec, cell in report.iter_cells():
         unit = report.units.get(spec.code)
-        value = _value(cell) + (f" [单位: {unit}]" if unit else "")
+        value = value_text(cell) + (f" [单位: {unit}]" if unit else "")
         where = cell.source.describe() if cell.source is not None else "—"
         note = f"  ({cell.note})" if cell.note else ""
         out.append(f"  {spec.code:<{width}}  {value:<12}  {where}{note}    «{spec.label}»")
@@ -58,7 +59,8 @@ def explain(result: ParseResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def _value(cell: Cell) -> str:
+def value_text(cell: Cell) -> str:
+    """A cell's value as read, or its state in words when it holds no number."""
     if cell.state is CellState.NUMBER:
         return str(cell.value)
-    return _STATE_ZH[cell.state]
+    return STATE_ZH[cell.state]

@@ -12,16 +12,10 @@ from __future__ import annotations
 import base64
 from html import escape
 
-from xxgk.core.model import Cell, CellState, Source
+from xxgk.core.model import Source
 from xxgk.ingest.base import ParseResult
+from xxgk.ingest.explain import value_text
 from xxgk.ingest.pdf_document import DEFAULT_SETTINGS, MAGIC, render_pages
-
-_STATE_ZH = {
-    CellState.NUMBER: "数值",
-    CellState.BLANK: "空白",
-    CellState.UNREADABLE: "无法读取",
-    CellState.ABSENT: "未印",
-}
 
 _CSS = """
 body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", sans-serif; margin: 0; color: #222; }
@@ -116,7 +110,7 @@ def explain_html(result: ParseResult, data: bytes, *, nonce: str | None = None) 
         src = cell.source
         out.append(
             f"<tr{attr}><td>{escape(spec.code)}</td><td>{escape(spec.label)}</td>"
-            f'<td class="{cell.state.value}">{escape(_value(cell))}{escape(f" [单位: {unit}]" if unit else "")}'
+            f'<td class="{cell.state.value}">{escape(value_text(cell))}{escape(f" [单位: {unit}]" if unit else "")}'
             f"{escape(f'（{cell.note}）' if cell.note else '')}</td>"
             f"<td>{escape(_where(src))}</td>"
             f'<td class="raw">{escape(src.text if src is not None and src.text is not None else "")}</td></tr>'
@@ -140,7 +134,7 @@ def explain_html(result: ParseResult, data: bytes, *, nonce: str | None = None) 
                     f"left:{_pct(x0, width)}%;top:{_pct(top, height)}%;"
                     f"width:{_pct(x1 - x0, width)}%;height:{_pct(bottom - top, height)}%"
                 )
-                label = f"{code} = {_value(cell)}"
+                label = f"{code} = {value_text(cell)}"
                 out.append(
                     f'<div class="box {cell.state.value}" id="{_box_id(code)}" data-code="{escape(code)}" '
                     f'style="{style}" title="{escape(label)}"><span>{escape(label)}</span></div>'
@@ -182,12 +176,6 @@ def _templates(result: ParseResult) -> str:
     if report.templates:
         text += "（" + "，".join(f"{k}: {v}" for k, v in sorted(report.templates.items())) + "）"
     return text
-
-
-def _value(cell: Cell) -> str:
-    if cell.state is CellState.NUMBER:
-        return str(cell.value)
-    return _STATE_ZH[cell.state]
 
 
 def _where(source: Source | None) -> str:

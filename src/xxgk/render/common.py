@@ -1,4 +1,5 @@
-"""Small pure helpers shared by every renderer: titles, headings, number and cell text, narrative paragraphs.
+"""Small pure helpers shared by every renderer: titles, headings, number and cell text, narrative paragraphs and
+the remarks printed under each table.
 
 Nothing here knows an output format; each renderer escapes the strings it gets for its own syntax.
 """
@@ -6,11 +7,12 @@ Nothing here knows an output format; each renderer escapes the strings it gets f
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from xxgk.core.errors import RenderError
-from xxgk.core.model import ABSENT, NARRATIVE_SECTIONS, UNIT_UNSTATED, Cell, CellState, Report
+from xxgk.core.model import ABSENT, NARRATIVE_SECTIONS, UNIT_UNSTATED, Cell, CellState, ExtraRow, Report
 from xxgk.core.templates import CellKind, get_template
 from xxgk.render.layout import TABLE_HEADINGS, full_label
 
@@ -35,13 +37,18 @@ UNREADABLE_MARK = "?"
 
 #: Remark for an amount printed without unit.
 UNSTATED_NOTE = "原报告未注明金额单位，按原数字照录（未换算为万元）"
+#: Remark under a table the report does not print at all.
+ABSENT_TABLE_REMARK = "原报告未列出此表，表中各格均为空。"
+#: Remark under a table with an unreadable cell: what the mark means.
+UNREADABLE_REMARK = f"“{UNREADABLE_MARK}”表示原报告中无法准确识别的单元格。"
 
 #: Amounts with more fractional digits than this are float noise (万元 to 0.01 元 needs 6).
 _MAX_DECIMALS = 8
 
 _WS_RE = re.compile(r"\s+")
 _LINE_SPLIT_RE = re.compile(r"\r\n|\r|\n|\u2028|\u2029")
-#: Characters that are not allowed in XML 1.0 (and so in XLSX/HTML text); removed from untrusted strings.
+#: Characters that are not allowed in XML 1.0 (and so in XLSX/HTML text), lone UTF-16 surrogates among them (a JSON
+#: report may carry them; no XML, UTF-8 or PDF can hold them); removed from untrusted strings.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -146,3 +153,54 @@ def table_notes(report: Report, section: str) -> list[CellNote]:
 def section_is_absent(report: Report, section: str) -> bool:
     """True when no cell of the table is in the report (the table was not printed at all)."""
     return all(cell_of(report, s.code).state is CellState.ABSENT for s in report.specs if s.section == section)
+
+
+def any_unreadable(report: Report, notes: Sequence[CellNote]) -> bool:
+    """True when one of the noted cells is unreadable (the remarks then say what ``?`` means)."""
+    return any(cell_of(report, n.code).state is CellState.UNREADABLE for n in notes)
+
+
+def extra_row_remark(row: ExtraRow, *, text: Callable[[str], str] = one_line) -> str:
+    """The remark on a row the template does not have: its label and values, each passed through ``text``
+    (a format's own escaping; one line by default)."""
+    values = "、".join(text(v) for v in row.values) or "（无数值）"
+    return f"表中另有模板以外的行“{text(row.label)}”：{values}"
+
+
+@dataclass(frozen=True, slots=True)
+class Remark:
+    """One remark under a table, as ``text``. ``note`` is the cell's note for a remark on one cell (``text`` is
+    then ``label：note``); ``general`` marks a remark on the whole table (it is absent, what ``?`` means), which
+    the plain-text formats print after ``注：``."""
+
+    text: str
+    note: CellNote | None = None
+    general: bool = False
+
+
+def table_remarks(report: Report, section: str) -> list[Remark]:
+    """Everything printed under a table, in order: that the table is absent, what ``?`` means (when a cell is
+    unreadable), each cell's note (``table_notes``), each row the template does not have."""
+    remarks: list[Remark] = []
+    if section_is_absent(report, section):
+        remarks.append(Remark(ABSENT_TABLE_REMARK, general=True))
+    notes = table_notes(report, section)
+    if any_unreadable(report, notes):
+        remarks.append(Remark(UNREADABLE_REMARK, general=True))
+    remarks += [Remark(f"{n.label}：{n.text}", note=n) for n in notes]
+    remarks += [Remark(extra_row_remark(row)) for row in report.extra_rows if row.section == section]
+    return remarks
+
+
+def remark_lines(report: Report, section: str, *, codes: bool = False) -> list[str]:
+    """The remarks under a table as plain lines (XLSX, DOCX): remarks on the whole table after ``注：``;
+    ``codes``: each noted cell's code in brackets after its label."""
+    lines: list[str] = []
+    for remark in table_remarks(report, section):
+        if remark.general:
+            lines.append(f"注：{remark.text}")
+        elif remark.note is not None and codes:
+            lines.append(f"{remark.note.label}（{remark.note.code}）：{remark.note.text}")
+        else:
+            lines.append(remark.text)
+    return lines

@@ -24,8 +24,6 @@ fixed ZIP timestamp, so the same report always gives the same bytes.
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -42,18 +40,17 @@ from xxgk.core.model import CellState, Report
 from xxgk.render.base import FunctionRenderer
 from xxgk.render.common import (
     OUTLINE,
-    UNREADABLE_MARK,
     cell_of,
     cell_text,
     clean_text,
     narrative_paragraphs,
     one_line,
+    remark_lines,
     report_title,
-    section_is_absent,
-    table_notes,
     template_description,
 )
 from xxgk.render.layout import LayoutCell, PlacedCell, Role, RowKind, TableLayout, place, report_layout
+from xxgk.render.zipfix import deterministic_zip
 
 # -- the official layout (GB/T 9704-2012) ------------------------------------------------------------------
 
@@ -95,9 +92,8 @@ FOOTER_DISTANCE_MM = MARGINS_MM["bottom"] - 7 - SIZE_PAGE_NUMBER * 1.3 * 25.4 / 
 #: Widths (mm) of each table's label columns; the value columns share the rest of the text block.
 LABEL_WIDTHS_MM: dict[str, tuple[float, ...]] = {"s2": (44.0,), "s3": (14.0, 17.0, 39.0), "s4": ()}
 
-#: Fixed document timestamps (determinism); 1980-01-01 is also the earliest ZIP timestamp.
+#: Fixed document timestamps (determinism; the ZIP entries' timestamp is ``zipfix.ZIP_TIME``).
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 _BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 _BORDERS = "".join(_BORDER.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
@@ -106,18 +102,9 @@ _BORDERS = "".join(_BORDER.format(side=s) for s in ("top", "left", "bottom", "ri
 # -- XML pieces ------------------------------------------------------------------------------------------
 
 
-#: Lone UTF-16 surrogates (a JSON report may carry them): no XML, UTF-8 or PDF can hold them.
-_SURROGATES_RE = re.compile("[\ud800-\udfff]")
-
-
-def plain(text: str) -> str:
-    """Text any output can carry: control characters and lone surrogates removed."""
-    return _SURROGATES_RE.sub("", clean_text(text))
-
-
 def xml_text(text: str) -> str:
     """Text for an XML text node: characters XML cannot carry removed, markup escaped."""
-    return _xml_escape(plain(text))
+    return _xml_escape(clean_text(text))
 
 
 def run_props(font: str, size: float, *, bold: bool = False) -> str:
@@ -386,22 +373,6 @@ def table_xml(report: Report, table: TableLayout) -> str:
     )
 
 
-def note_lines(report: Report, section: str) -> list[str]:
-    """The remarks printed under a table (the HTML output's notes as plain lines)."""
-    lines: list[str] = []
-    if section_is_absent(report, section):
-        lines.append("注：原报告未列出此表，表中各格均为空。")
-    notes = table_notes(report, section)
-    if any(cell_of(report, n.code).state is CellState.UNREADABLE for n in notes):
-        lines.append(f"注：“{UNREADABLE_MARK}”表示原报告中无法准确识别的单元格。")
-    lines += [f"{n.label}：{n.text}" for n in notes]
-    for row in report.extra_rows:
-        if row.section == section:
-            values = "、".join(one_line(v) for v in row.values) or "（无数值）"
-            lines.append(f"表中另有模板以外的行“{one_line(row.label)}”：{values}")
-    return lines
-
-
 # -- the document -------------------------------------------------------------------------------------------
 
 
@@ -424,7 +395,7 @@ def body_xml(report: Report) -> list[str]:
             out.append(table_xml(report, tables[key]))
             out.extend(
                 paragraph_xml(line, style=STYLE_NOTE, font=FONT_BODY, size=SIZE_TABLE)
-                for line in note_lines(report, key)
+                for line in remark_lines(report, key)
             )
         else:
             narrative(report.narrative.get(key, ""))
@@ -450,8 +421,8 @@ def _append_body(doc: Any, blocks: Iterable[str]) -> None:
 def set_properties(doc: Any, report: Report) -> None:
     """Fixed core properties: title, author, subject; no current time anywhere."""
     props = doc.core_properties
-    props.title = plain(report_title(report))
-    props.author = plain(one_line(report.body)) if report.body and plain(one_line(report.body)) else "xxgk"
+    props.title = clean_text(report_title(report))
+    props.author = one_line(report.body) if report.body and one_line(report.body) else "xxgk"
     props.subject = template_description(report)
     props.keywords = "政府信息公开工作年度报告"
     props.category = "政府信息公开工作年度报告"
@@ -488,22 +459,7 @@ def render_docx(report: Report) -> bytes:
     doc = build_document(report)
     raw = io.BytesIO()
     doc.save(raw)
-    return fixed_zip(raw.getvalue(), replace={"word/fontTable.xml": font_table_xml()})
-
-
-def fixed_zip(data: bytes, *, replace: dict[str, bytes] | None = None) -> bytes:
-    """Repack a ZIP with a fixed timestamp and attributes on every entry (zipfile stamps the current time);
-    ``replace`` gives new contents for some members."""
-    replace = replace or {}
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.create_system = 3
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, replace.get(info.filename, src.read(info.filename)))
-    return out.getvalue()
+    return deterministic_zip(raw.getvalue(), replace={"word/fontTable.xml": font_table_xml()})
 
 
 RENDERER = FunctionRenderer(

@@ -9,23 +9,22 @@ prints on A4 with the official-document margins (GB/T 9704) and CJK fonts. All r
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from html import escape
 
 from xxgk.core.model import CellState, Report
 from xxgk.render.base import FunctionRenderer
 from xxgk.render.common import (
     OUTLINE,
-    UNREADABLE_MARK,
     cell_of,
     cell_text,
     narrative_paragraphs,
     one_line,
     report_title,
-    section_is_absent,
-    table_notes,
+    table_remarks,
     template_description,
 )
-from xxgk.render.layout import LayoutCell, RowKind, TableLayout, report_layout
+from xxgk.render.layout import LayoutCell, LayoutRow, RowKind, TableLayout, report_layout
 
 CSS = """\
 @page { size: A4; margin: 37mm 26mm 35mm 28mm; }
@@ -108,19 +107,28 @@ def colgroup_html(table: TableLayout) -> str:
     return "<colgroup>" + "".join(f'<col style="width:{w:.2f}%">' for w in widths) + "</colgroup>"
 
 
+def table_tag(table: TableLayout) -> str:
+    """The ``<table>`` start tag: the table's section and template version."""
+    return f"<table{_attrs(class_='xxgk-table', data_section=table.section, data_template=table.version)}>"
+
+
+def row_html(report: Report, table: TableLayout, row: LayoutRow) -> str:
+    """One ``<tr>`` of its kind (block / header / data); the data rows of tables 2 and 3 carry their key."""
+    cells = "".join(value_td(report, c, c.code) if c.code is not None else label_td(c) for c in row.cells)
+    row_key = f"{table.section}.{row.key}" if row.kind is RowKind.DATA and table.section != "s4" else None
+    return f"<tr{_attrs(class_=row.kind.value, data_row=row_key)}>{cells}</tr>"
+
+
 def table_html(report: Report, table: TableLayout) -> str:
     """One table in the official layout; header rows in ``<thead>`` so they repeat on every printed page."""
-    lines = [f"<table{_attrs(class_='xxgk-table', data_section=table.section, data_template=table.version)}>"]
-    lines.append(colgroup_html(table))
+    lines = [table_tag(table), colgroup_html(table)]
     head = table.header_rows
     for i, row in enumerate(table.rows):
         if i == 0 and head:
             lines.append("<thead>")
         if i == head:
             lines.append("<tbody>")
-        cells = "".join(value_td(report, c, c.code) if c.code is not None else label_td(c) for c in row.cells)
-        row_key = f"{table.section}.{row.key}" if row.kind is RowKind.DATA and table.section != "s4" else None
-        lines.append(f"<tr{_attrs(class_=row.kind.value, data_row=row_key)}>{cells}</tr>")
+        lines.append(row_html(report, table, row))
         if i == head - 1:
             lines.append("</thead>")
     lines.append("</tbody>")
@@ -129,18 +137,12 @@ def table_html(report: Report, table: TableLayout) -> str:
 
 
 def notes_html(report: Report, section: str) -> str:
-    """Remarks under a table: unreadable cells, amounts without unit, rows the template does not have."""
-    items = []
-    if section_is_absent(report, section):
-        items.append("<li>原报告未列出此表，表中各格均为空。</li>")
-    notes = table_notes(report, section)
-    if any(cell_of(report, n.code).state is CellState.UNREADABLE for n in notes):
-        items.append(f"<li>“{escape(UNREADABLE_MARK)}”表示原报告中无法准确识别的单元格。</li>")
-    items += [f'<li data-code="{escape(n.code)}">{escape(n.label)}：{escape(n.text)}</li>' for n in notes]
-    for row in report.extra_rows:
-        if row.section == section:
-            values = "、".join(one_line(v) for v in row.values) or "（无数值）"
-            items.append(f"<li>表中另有模板以外的行“{escape(one_line(row.label))}”：{escape(values)}</li>")
+    """Remarks under a table (``table_remarks``): absent table, unreadable cells, amounts without unit, rows the
+    template does not have; a remark on one cell carries its code."""
+    items = [
+        f"<li{_attrs(data_code=r.note.code if r.note else None)}>{escape(r.text)}</li>"
+        for r in table_remarks(report, section)
+    ]
     if not items:
         return ""
     return '<ul class="notes">\n' + "\n".join(items) + "\n</ul>"
@@ -154,14 +156,14 @@ def section_html(key: str, heading: str, body: str) -> str:
     return f'<section id="{escape(key)}">\n<h2>{escape(heading)}</h2>\n{body}\n</section>'
 
 
-def render_html_text(report: Report) -> str:
-    """The report as a complete HTML5 document (a ``str``; ``render_html`` encodes it)."""
-    title = report_title(report)
+def sections_html(report: Report, draw_table: Callable[[Report, TableLayout], str]) -> list[str]:
+    """The six parts in order (each table drawn by ``draw_table``, its remarks under it), then the narrative
+    sections the outline does not know."""
     tables = {t.section: t for t in report_layout(report)}
     sections = []
     for key, heading in OUTLINE:
         if key in tables:
-            body = table_html(report, tables[key])
+            body = draw_table(report, tables[key])
             notes = notes_html(report, key)
             sections.append(section_html(key, heading, f"{body}\n{notes}" if notes else body))
         else:
@@ -169,6 +171,13 @@ def render_html_text(report: Report) -> str:
     known = dict(OUTLINE)
     for index, key in enumerate(k for k in report.narrative if k not in known):
         sections.append(section_html(f"extra-{index + 1}", one_line(key), narrative_html(report.narrative[key])))
+    return sections
+
+
+def render_html_text(report: Report) -> str:
+    """The report as a complete HTML5 document (a ``str``; ``render_html`` encodes it)."""
+    title = report_title(report)
+    sections = sections_html(report, table_html)
     meta = []
     if report.year is not None:
         meta.append(f"报告年度：{report.year}年")
@@ -182,23 +191,35 @@ def render_html_text(report: Report) -> str:
         data_s3_template=report.template_of("s3"),
         data_s4_template=report.template_of("s4"),
     )
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
-        "<head>",
-        '<meta charset="utf-8">',
+    head = [
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta name="generator" content="xxgk">',
         f"<meta{head_meta}>",
-        f"<title>{escape(title)}</title>",
-        f"<style>\n{CSS}</style>",
-        "</head>",
-        "<body>",
+    ]
+    body = [
         f"<article{article_attrs}>",
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">{escape("　".join(meta))}</p>',
         *sections,
         "</article>",
+    ]
+    return html_document(title, head=head, css=CSS, body=body)
+
+
+def html_document(title: str, *, head: Sequence[str], css: str, body: Sequence[str]) -> str:
+    """A complete HTML5 document in Chinese, one element a line: ``head`` (elements after the charset), the title,
+    the stylesheet ``css`` inlined, then ``body`` (the body's content)."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN">',
+        "<head>",
+        '<meta charset="utf-8">',
+        *head,
+        f"<title>{escape(title)}</title>",
+        f"<style>\n{css}</style>",
+        "</head>",
+        "<body>",
+        *body,
         "</body>",
         "</html>",
     ]

@@ -18,9 +18,11 @@ from xxgk.core.templates import get_template
 from xxgk.render.base import FunctionRenderer
 from xxgk.render.common import (
     OUTLINE,
-    UNREADABLE_MARK,
+    UNREADABLE_REMARK,
+    any_unreadable,
     cell_of,
     cell_text,
+    extra_row_remark,
     narrative_paragraphs,
     one_line,
     report_title,
@@ -133,13 +135,10 @@ def notes_lines(report: Report, section: str) -> list[str]:
     extra = [row for row in report.extra_rows if row.section == section]
     if not notes and not extra:
         return lines
-    unreadable = any(cell_of(report, n.code).state is CellState.UNREADABLE for n in notes)
-    lead = f"注：“{md_escape(UNREADABLE_MARK)}”表示原报告中无法准确识别的单元格。" if unreadable else "注："
+    lead = f"注：{md_escape(UNREADABLE_REMARK)}" if any_unreadable(report, notes) else "注："
     lines += [lead, ""]
     lines += [f"- {md_cell(n.label)}（`{n.code}`）：{md_cell(n.text)}" for n in notes]
-    for row in extra:
-        values = "、".join(md_cell(v) for v in row.values) or "（无数值）"
-        lines.append(f"- 表中另有模板以外的行“{md_cell(row.label)}”：{values}")
+    lines += [f"- {extra_row_remark(row, text=md_cell)}" for row in extra]
     lines.append("")
     return lines
 

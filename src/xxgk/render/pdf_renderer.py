@@ -1,11 +1,11 @@
 """PDF (WeasyPrint): the report printed in the official layout, fonts embedded, page numbers at the foot.
 
 The PDF is printed from an HTML document made for print: the title, the six sections and the three tables with
-the template's merged cells, drawn from ``xxgk.render.layout`` with the HTML renderer's own cell markup
-(``html_renderer.value_td`` / ``label_td``: value cells carry their code and state), styled by the print stylesheet
-``templates/print.css`` — A4 with the GB/T 9704-2012 margins, 方正小标宋 / 黑体 / 仿宋_GB2312 named first and the
-installed Noto CJK fonts as fallbacks, "— N —" page numbers, table header rows repeated on every page and never
-left at the foot of a page without a body row under them.
+the template's merged cells, drawn from ``xxgk.render.layout`` with the HTML renderer's own markup
+(``html_renderer.sections_html`` and ``row_html``: value cells carry their code and state), styled by the print
+stylesheet ``templates/print.css`` — A4 with the GB/T 9704-2012 margins, 方正小标宋 / 黑体 / 仿宋_GB2312 named
+first and the installed Noto CJK fonts as fallbacks, "— N —" page numbers, table header rows repeated on every page
+and never left at the foot of a page without a body row under them.
 
 WeasyPrint embeds a subset of every font it uses. The document carries no date (WeasyPrint writes a creation or
 modification date only when the HTML names one), so the same report gives the same bytes.
@@ -17,7 +17,6 @@ Debian's ``libharfbuzz-subset0`` makes font subsetting about 40 times faster (a 
 
 from __future__ import annotations
 
-import re
 import threading
 from functools import cache
 from html import escape
@@ -27,9 +26,9 @@ from typing import Any
 from xxgk.core.errors import RenderError
 from xxgk.core.model import Report
 from xxgk.render.base import FunctionRenderer
-from xxgk.render.common import OUTLINE, one_line, report_title, template_description
-from xxgk.render.html_renderer import colgroup_html, label_td, narrative_html, notes_html, section_html, value_td
-from xxgk.render.layout import RowKind, TableLayout, report_layout
+from xxgk.render.common import clean_text, one_line, report_title, template_description
+from xxgk.render.html_renderer import colgroup_html, html_document, row_html, sections_html, table_tag
+from xxgk.render.layout import RowKind, TableLayout
 
 #: The print stylesheet, a package data file.
 STYLESHEET = "print.css"
@@ -42,7 +41,6 @@ MISSING_WEASYPRINT = (
 )
 
 _LOCK = threading.Lock()
-_SURROGATES_RE = re.compile("[\ud800-\udfff]")
 
 
 @cache
@@ -56,32 +54,21 @@ def _attr(name: str, value: str) -> str:
 
 
 def print_table_html(report: Report, table: TableLayout) -> str:
-    """One table as the HTML output draws it (the same cells: ``value_td`` / ``label_td``), grouped for print:
+    """One table as the HTML output draws it (the same rows: ``row_html``), grouped for print:
     the leading header rows in ``<thead>`` (repeated on every page), and table 2's blocks each in a
     ``<tbody class="block">`` that the stylesheet keeps on one page, so a block's title and header rows never end
     a page without the block's rows."""
-    section, version = escape(table.section), escape(table.version)
-    lines = [f'<table class="xxgk-table" data-section="{section}" data-template="{version}">', colgroup_html(table)]
+    lines = [table_tag(table), colgroup_html(table)]
     head = table.header_rows
-    groups: list[list[str]] = []
-    for i, row in enumerate(table.rows):
-        cells = "".join(value_td(report, c, c.code) if c.code is not None else label_td(c) for c in row.cells)
-        keyed = row.kind is RowKind.DATA and table.section != "s4"
-        data_row = f' data-row="{escape(f"{table.section}.{row.key}")}"' if keyed else ""
-        tr = f'<tr class="{row.kind.value}"{data_row}>{cells}</tr>'
-        if i < head:
-            if i == 0:
-                lines.append("<thead>")
-            lines.append(tr)
-            if i == head - 1:
-                lines.append("</thead>")
-            continue
+    if head:
+        lines += ["<thead>", *(row_html(report, table, row) for row in table.rows[:head]), "</thead>"]
+    groups: list[tuple[bool, list[str]]] = []  # (a table-2 block?, its rows)
+    for row in table.rows[head:]:
         if not groups or row.kind is RowKind.BLOCK:
-            groups.append([])
-        groups[-1].append(tr)
-    for group in groups:
-        kind = ' class="block"' if group[0].startswith('<tr class="block"') else ""
-        lines += [f"<tbody{kind}>", *group, "</tbody>"]
+            groups.append((row.kind is RowKind.BLOCK, []))
+        groups[-1][1].append(row_html(report, table, row))
+    for block, rows in groups:
+        lines += ['<tbody class="block">' if block else "<tbody>", *rows, "</tbody>"]
     lines.append("</table>")
     return "\n".join(lines)
 
@@ -89,37 +76,11 @@ def print_table_html(report: Report, table: TableLayout) -> str:
 def print_html(report: Report) -> str:
     """The HTML document the PDF is printed from (the print stylesheet inlined)."""
     title = report_title(report)
-    tables = {t.section: t for t in report_layout(report)}
-    sections = []
-    for key, heading in OUTLINE:
-        if key in tables:
-            body = print_table_html(report, tables[key])
-            notes = notes_html(report, key)
-            sections.append(section_html(key, heading, f"{body}\n{notes}" if notes else body))
-        else:
-            sections.append(section_html(key, heading, narrative_html(report.narrative.get(key, ""))))
-    known = dict(OUTLINE)
-    for index, key in enumerate(k for k in report.narrative if k not in known):
-        sections.append(section_html(f"extra-{index + 1}", one_line(key), narrative_html(report.narrative[key])))
+    sections = sections_html(report, print_table_html)
     meta = [_attr("generator", "xxgk"), _attr("description", template_description(report))]
     if report.body and one_line(report.body):
         meta.append(_attr("author", one_line(report.body)))
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN">',
-        "<head>",
-        '<meta charset="utf-8">',
-        *meta,
-        f"<title>{escape(title)}</title>",
-        f"<style>\n{print_css()}</style>",
-        "</head>",
-        "<body>",
-        f"<h1>{escape(title)}</h1>",
-        *sections,
-        "</body>",
-        "</html>",
-    ]
-    return "\n".join(parts) + "\n"
+    return html_document(title, head=meta, css=print_css(), body=[f"<h1>{escape(title)}</h1>", *sections])
 
 
 def _weasyprint_html() -> Any:
@@ -139,7 +100,7 @@ def refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 def render_pdf(report: Report) -> bytes:
     """The PDF's bytes; the same report always gives the same bytes."""
-    document = _SURROGATES_RE.sub("", print_html(report))  # lone surrogates: no PDF text can hold them
+    document = clean_text(print_html(report))  # e.g. lone surrogates: no PDF text can hold them
     html_class = _weasyprint_html()
     # WeasyPrint keeps per-process caches (fonts, layout) that are not meant to be shared by threads at once.
     with _LOCK:

@@ -15,8 +15,6 @@ timestamp, so the same report always gives the same bytes. Report text is writte
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -24,7 +22,6 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
 from xxgk.core.model import UNIT_UNSTATED, CellState, Report
 from xxgk.core.templates import CellKind, get_template
@@ -36,12 +33,12 @@ from xxgk.render.common import (
     clean_text,
     format_number,
     one_line,
+    remark_lines,
     report_title,
-    section_is_absent,
-    table_notes,
     template_description,
 )
 from xxgk.render.layout import Role, TableLayout, full_label, place, report_layout
+from xxgk.render.zipfix import workbook_bytes
 
 SHEET_OVERVIEW = "概况"
 SHEET_CELLS = "单元格"
@@ -52,9 +49,8 @@ TABLE_FIRST_ROW = 2
 #: Header of the ``单元格`` sheet.
 CELLS_HEADER: tuple[str, ...] = ("code", "table", "label", "value", "state", "note", "unit", "source")
 
-#: Fixed workbook timestamps (determinism); 1980-01-01 is also the earliest ZIP timestamp.
+#: Fixed workbook timestamps (determinism; the ZIP entries' timestamp is ``zipfix.ZIP_TIME``).
 FIXED_TIME = datetime(2000, 1, 1, tzinfo=UTC)
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 #: Excel refuses longer cell texts.
 _MAX_CELL_TEXT = 32767
 
@@ -127,7 +123,7 @@ def table_sheet(wb: Any, report: Report, table: TableLayout) -> None:
         if bottom > top or right > left:
             ws.merge_cells(start_row=top, start_column=left, end_row=bottom, end_column=right)
     row = last_row + 2
-    for line in _table_notes(report, table.section):
+    for line in remark_lines(report, table.section, codes=True):
         put(ws, row, 1, line).font = Font(name=_FONT, size=10)
         row += 1
     widths = _COLUMN_WIDTHS.get(table.section, [])
@@ -138,21 +134,6 @@ def table_sheet(wb: Any, report: Report, table: TableLayout) -> None:
     if header_rows:
         ws.print_title_rows = f"{TABLE_FIRST_ROW}:{TABLE_FIRST_ROW + header_rows - 1}"
     _page_setup(ws, landscape=table.width > 10)
-
-
-def _table_notes(report: Report, section: str) -> list[str]:
-    lines: list[str] = []
-    if section_is_absent(report, section):
-        lines.append("注：原报告未列出此表，表中各格均为空。")
-    notes = table_notes(report, section)
-    if any(cell_of(report, n.code).state is CellState.UNREADABLE for n in notes):
-        lines.append(f"注：“{UNREADABLE_MARK}”表示原报告中无法准确识别的单元格。")
-    lines += [f"{n.label}（{n.code}）：{n.text}" for n in notes]
-    for extra in report.extra_rows:
-        if extra.section == section:
-            values = "、".join(one_line(v) for v in extra.values) or "（无数值）"
-            lines.append(f"表中另有模板以外的行“{one_line(extra.label)}”：{values}")
-    return lines
 
 
 def _page_setup(ws: Any, *, landscape: bool) -> None:
@@ -241,24 +222,7 @@ def build_workbook(report: Report) -> Any:
 
 def render_xlsx(report: Report) -> bytes:
     """The workbook's bytes; the same report always gives the same bytes."""
-    wb = build_workbook(report)
-    raw = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save() would stamp the current time as the modified date.
-    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    return _fixed_zip(raw.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """Repack a ZIP with a fixed timestamp and attributes on every entry (zipfile stamps the current time)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.create_system = 3
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return workbook_bytes(build_workbook(report))
 
 
 RENDERER = FunctionRenderer(

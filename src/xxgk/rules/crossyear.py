@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 
 from xxgk.core.findings import Severity
-from xxgk.core.model import Report
+from xxgk.core.model import Number, Report
 from xxgk.core.templates import S3_PARTS
 from xxgk.rules.labels import s2_item, s3_col
 from xxgk.rules.layout import s2_items_with
@@ -37,13 +37,19 @@ def _clip(text: str, n: int = 18) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _missing(ctx: CheckContext, this: list[str], last: list[str]) -> str:
+def _both_years(
+    ctx: CheckContext, this_codes: tuple[str, ...], last_codes: tuple[str, ...]
+) -> tuple[list[Number], list[Number], str]:
+    """The numbers of ``this_codes`` in this report and of ``last_codes`` in the previous one, and what is not a
+    number (``上年…为空，本年…缺失``; ``""`` when all are numbers, and only then are the value lists complete)."""
+    this, this_missing = ctx.nums(this_codes)
+    last, last_missing = ctx.prev_nums(last_codes)
     parts = []
-    if last:
-        parts.append("上年" + ctx.describe_missing(last, previous=True))
-    if this:
-        parts.append("本年" + ctx.describe_missing(this))
-    return "，".join(parts)
+    if last_missing:
+        parts.append("上年" + ctx.describe_missing(last_missing, previous=True))
+    if this_missing:
+        parts.append("本年" + ctx.describe_missing(this_missing))
+    return this, last, "，".join(parts)
 
 
 @rule(
@@ -105,15 +111,14 @@ def carry_chain_total(ctx: CheckContext) -> Iterator[Issue]:
     """
     if not _comparable(ctx):
         return
-    last, this = ctx.prev_num("s3.carried_out.total"), ctx.num("s3.carried_in.total")
     cells = ("s3.carried_in.total",)
-    if last is None or this is None:
-        why = _missing(
-            ctx, [] if this is not None else list(cells), [] if last is not None else ["s3.carried_out.total"]
-        )
+    this, last, why = _both_years(ctx, cells, ("s3.carried_out.total",))
+    if why:
         yield Issue(f"无法核对跨年度结转（总计）：{why}", cells, severity=Severity.WARNING, hint=UNVERIFIABLE_HINT)
-    elif last != this:
-        yield Issue(f"上年结转下年度·总计 {last} ≠ 本年上年结转·总计 {this}", cells)
+        return
+    (carried_in,), (carried_out,) = this, last
+    if carried_out != carried_in:
+        yield Issue(f"上年结转下年度·总计 {carried_out} ≠ 本年上年结转·总计 {carried_in}", cells)
 
 
 @rule(
@@ -139,15 +144,14 @@ def carry_chain_columns(ctx: CheckContext) -> Iterator[Issue]:
     if not _comparable(ctx):
         return
     for col in S3_PARTS:
-        last, this = ctx.prev_num(f"s3.carried_out.{col}"), ctx.num(f"s3.carried_in.{col}")
         cells = (f"s3.carried_in.{col}",)
-        if last is None or this is None:
-            why = _missing(
-                ctx, [] if this is not None else list(cells), [] if last is not None else [f"s3.carried_out.{col}"]
-            )
+        this, last, why = _both_years(ctx, cells, (f"s3.carried_out.{col}",))
+        if why:
             yield Issue(f"无法核对{s3_col(col)}列跨年度结转：{why}", cells, hint=UNVERIFIABLE_HINT)
-        elif last != this:
-            yield Issue(f"{s3_col(col)}列：上年结转下年度 {last} ≠ 本年上年结转 {this}", cells)
+            continue
+        (carried_in,), (carried_out,) = this, last
+        if carried_out != carried_in:
+            yield Issue(f"{s3_col(col)}列：上年结转下年度 {carried_out} ≠ 本年上年结转 {carried_in}", cells)
 
 
 def _same_s2(ctx: CheckContext, version: str) -> bool:
@@ -182,17 +186,16 @@ def in_force_chain(ctx: CheckContext) -> Iterator[Issue]:
     for item in s2_items_with("2021", "issued", "repealed", "in_force"):
         name = s2_item(item, "2021")
         cells = (f"s2.{item}.issued", f"s2.{item}.repealed", f"s2.{item}.in_force")
-        last = ctx.prev_num(f"s2.{item}.in_force")
-        values, missing = ctx.nums(cells)
-        if last is None or missing:
-            why = _missing(ctx, missing, [] if last is not None else [f"s2.{item}.in_force"])
+        this, last, why = _both_years(ctx, cells, (f"s2.{item}.in_force",))
+        if why:
             yield Issue(f"无法核对{name}现行有效件数的跨年度衔接：{why}", cells, hint=UNVERIFIABLE_HINT)
             continue
-        issued, repealed, in_force = values
-        expected = last + issued - repealed
+        (issued, repealed, in_force), (last_in_force,) = this, last
+        expected = last_in_force + issued - repealed
         if expected != in_force:
             yield Issue(
-                f"{name}：上年现行有效 {last} + 制发 {issued} − 废止 {repealed} = {expected} ≠ {in_force}", cells
+                f"{name}：上年现行有效 {last_in_force} + 制发 {issued} − 废止 {repealed} = {expected} ≠ {in_force}",
+                cells,
             )
 
 
@@ -224,13 +227,11 @@ def items_chain(ctx: CheckContext) -> Iterator[Issue]:
     for item in s2_items_with("2019", "prev_items", "change"):
         name = s2_item(item, "2019")
         code = f"s2.{item}.prev_items"
-        last_items, last_change = ctx.prev_num(code), ctx.prev_num(f"s2.{item}.change")
-        this = ctx.num(code)
-        if last_items is None or last_change is None or this is None:
-            last_missing = [c for c, v in ((code, last_items), (f"s2.{item}.change", last_change)) if v is None]
-            why = _missing(ctx, [] if this is not None else [code], last_missing)
+        this_values, last, why = _both_years(ctx, (code,), (code, f"s2.{item}.change"))
+        if why:
             yield Issue(f"无法核对{name}项目数量的跨年度衔接：{why}", (code,), hint=UNVERIFIABLE_HINT)
             continue
+        (this,), (last_items, last_change) = this_values, last
         expected = last_items + last_change
         if expected != this:
             yield Issue(f"{name}：上年 {last_items}{last_change:+} = {expected} ≠ 本年上一年项目数量 {this}", (code,))

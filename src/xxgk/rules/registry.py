@@ -259,6 +259,19 @@ _STATE_ZH = {
 }
 
 
+def _pick(numbers: dict[str, Number], codes: Iterable[str]) -> tuple[list[Number], list[str]]:
+    """The numbers of ``codes`` found in ``numbers``, and the codes not found there."""
+    values: list[Number] = []
+    missing: list[str] = []
+    for code in codes:
+        v = numbers.get(code)
+        if v is None:
+            missing.append(code)
+        else:
+            values.append(v)
+    return values, missing
+
+
 class CheckContext:
     """What a rule sees: the report, the optional previous report, and cheap typed accessors.
 
@@ -303,16 +316,11 @@ class CheckContext:
 
     def nums(self, codes: Iterable[str]) -> tuple[list[Number], list[str]]:
         """Values of ``codes`` and the codes that are not numbers (blank, unreadable, absent, bad type)."""
-        numbers = self.numbers
-        values: list[Number] = []
-        missing: list[str] = []
-        for code in codes:
-            v = numbers.get(code)
-            if v is None:
-                missing.append(code)
-            else:
-                values.append(v)
-        return values, missing
+        return _pick(self.numbers, codes)
+
+    def prev_nums(self, codes: Iterable[str]) -> tuple[list[Number], list[str]]:
+        """Like :meth:`nums` on the previous report."""
+        return _pick(self._prev_numbers, codes)
 
     def table_absent(self, section: str) -> bool:
         """True when every cell of table ``section`` (``"s2"``, ``"s3"``, ``"s4"``) is absent."""

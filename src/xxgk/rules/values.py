@@ -7,7 +7,7 @@ from decimal import Decimal
 from functools import cache
 
 from xxgk.core.findings import Severity
-from xxgk.core.model import UNIT_UNSTATED, CellState
+from xxgk.core.model import UNIT_UNSTATED, CellState, Number
 from xxgk.core.templates import CellKind
 from xxgk.rules.labels import cell_label
 from xxgk.rules.layout import specs
@@ -45,6 +45,12 @@ def _amount_codes(ctx: CheckContext) -> tuple[str, ...]:
     return _amounts(ctx.report.template_of("s2"), ctx.report.template)
 
 
+def _negatives(ctx: CheckContext, kind: CellKind) -> Iterator[tuple[str, Number]]:
+    """The cells of ``kind`` that hold a negative number."""
+    kinds = _kind_map(ctx)
+    return ((code, value) for code, value in ctx.numbers.items() if value < 0 and kinds.get(code) is kind)
+
+
 def _fmt(value: object) -> str:
     """A number as a reader writes it: ``Decimal("12.50")`` -> ``12.5``, ``Decimal("0.0")`` -> ``0``."""
     if isinstance(value, Decimal) and value.is_finite():
@@ -73,10 +79,8 @@ def negative_count(ctx: CheckContext) -> Iterator[Issue]:
 
     Fix: correct the number as printed in the source table.
     """
-    kinds = _kind_map(ctx)
-    for code, value in ctx.numbers.items():
-        if value < 0 and kinds.get(code) is CellKind.COUNT:
-            yield Issue(f"{cell_label(code)} 为负数 {_fmt(value)}：件数不能为负", (code,))
+    for code, value in _negatives(ctx, CellKind.COUNT):
+        yield Issue(f"{cell_label(code)} 为负数 {_fmt(value)}：件数不能为负", (code,))
 
 
 @rule(
@@ -121,10 +125,8 @@ def negative_amount(ctx: CheckContext) -> Iterator[Issue]:
 
     Fix: correct the amount as printed in the source table.
     """
-    kinds = _kind_map(ctx)
-    for code, value in ctx.numbers.items():
-        if value < 0 and kinds.get(code) is CellKind.AMOUNT:
-            yield Issue(f"{cell_label(code)} 为负数 {_fmt(value)}：金额不能为负", (code,))
+    for code, value in _negatives(ctx, CellKind.AMOUNT):
+        yield Issue(f"{cell_label(code)} 为负数 {_fmt(value)}：金额不能为负", (code,))
 
 
 @rule(

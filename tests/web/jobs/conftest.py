@@ -3,13 +3,13 @@ switches the mode; a few test-only job kinds are registered here."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection
 
+from tests.web.append_only import clear_append_only_tables  # noqa: F401 - a fixture of these tests
 from xxgk.web.jobs.models import Job, JobItem
 from xxgk.web.jobs.registry import job_kind
 from xxgk.web.jobs.runner import Progress
@@ -59,21 +59,3 @@ def enqueue(users: dict[str, User], org: dict[str, Body]) -> Enqueue:
 def thread_mode(settings: Any) -> None:
     """Jobs are sent to the in-process pool on commit: inside a test's transaction they stay queued."""
     settings.XXGK_JOBS_MODE = "thread"
-
-
-@pytest.fixture
-def clear_append_only_tables(transactional_db: None) -> Iterator[None]:
-    """After a transactional test, empty the append-only tables (the audit trail, …) so that the flush can run:
-    on SQLite their triggers abort DELETE (PostgreSQL truncates, unaffected). The same as the browser tests'."""
-    yield
-    if connection.vendor != "sqlite":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")
-        triggers = cursor.fetchall()
-        for name, _, _ in triggers:
-            cursor.execute(f'DROP TRIGGER "{name}"')
-        for table in sorted({table for _, table, _ in triggers}):
-            cursor.execute(f'DELETE FROM "{table}"')
-        for _, _, sql in triggers:
-            cursor.execute(sql)

@@ -3,14 +3,14 @@
 Both are safe against formula injection: a CSV cell that a spreadsheet would read as a formula gets a leading
 ``'``; an XLSX cell is written as a string (never a formula) with Excel's "quote prefix" so that editing it does
 not turn it into one. The XLSX has typed cells (dates are dates), a frozen bold header, an autofilter and column
-widths, and is deterministic: the same rows always give the same bytes (fixed document times and ZIP entry times).
+widths, and is deterministic: the same rows always give the same bytes (fixed document times, and the ZIP entries
+repacked by :func:`xxgk.render.zipfix.workbook_bytes`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
@@ -18,8 +18,8 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
 
+from xxgk.render.zipfix import workbook_bytes
 from xxgk.web.cases.selectors import ExportValue
 
 #: Characters that make a spreadsheet treat a cell as a formula (CSV injection).
@@ -28,7 +28,6 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 SHEET_TITLE = "申请列表"
 DATE_FORMAT = "yyyy-mm-dd"
 _FIXED_TIME = datetime(2000, 1, 1)  # noqa: DTZ001 - a constant stamp, not a point in time
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MIN_WIDTH, MAX_WIDTH = 6, 60
 
 
@@ -93,20 +92,4 @@ def export_xlsx(header: Sequence[str], rows: Iterable[Sequence[ExportValue]]) ->
     props = wb.properties
     props.created = props.modified = _FIXED_TIME
     props.creator = props.lastModifiedBy = "xxgk"
-    raw = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save() would stamp the current time as the modified date.
-    ExcelWriter(wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
-    return _fixed_zip(raw.getvalue())
-
-
-def _fixed_zip(data: bytes) -> bytes:
-    """Repack a ZIP with a fixed timestamp and attributes on every entry (zipfile stamps the current time)."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.create_system = 3
-            fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
-    return out.getvalue()
+    return workbook_bytes(wb)
