@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from xxgk.batch.summary import (
 )
 from xxgk.core.findings import Finding, Severity
 from xxgk.core.model import Source
+from xxgk.render.zipfix import ZIP_TIME
 
 BROKEN = PUBLISHED / "pingtan-zrz-2020.html"
 
@@ -69,6 +72,31 @@ def test_workbook_has_one_row_per_report_and_every_finding(tmp_path: Path) -> No
             assert all(cell.data_type != "f" for cell in row)
     assert wb["报告"]["B3"].value == '=HYPERLINK("http://x")'
     assert not list(target.parent.glob(".*.tmp"))
+
+
+def test_workbook_is_byte_identical_for_the_same_outcomes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    items = outcomes()
+
+    def write(name: str, batch: list[Outcome]) -> bytes:
+        writer = XlsxSummary(tmp_path / name)
+        for outcome in batch:
+            writer.add(outcome)
+        writer.close()
+        return (tmp_path / name).read_bytes()
+
+    first = write("a.xlsx", items)
+    real = time.time
+    with monkeypatch.context() as m:  # the clock ZIP writers read, three days on
+        m.setattr(time, "time", lambda: real() + 3 * 24 * 3600)
+        assert write("b.xlsx", items) == first
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as archive:
+        assert {info.date_time for info in archive.infolist()} == {ZIP_TIME}
+        assert "2000-01-01T00:00:00Z" in archive.read("docProps/core.xml").decode()
+    assert [r[1] for r in load_workbook(tmp_path / "b.xlsx")["报告"].iter_rows(min_row=2, values_only=True)] == [
+        o.source for o in items
+    ]
+    assert write("c.xlsx", items[:2]) != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.xlsx", "b.xlsx", "c.xlsx"]
 
 
 def test_csv_is_utf8_with_bom_and_neutralises_formulas(tmp_path: Path) -> None:

@@ -3,8 +3,10 @@
 ``World.build()`` makes the organisation (大渡口区 supervising 八桥镇 and 跳磴镇) and its users; ``grow(n)`` then
 adds records until there are ``n`` of each kind: subordinate towns, applications of 八桥镇 (every third one
 answered, so that the report cells have records), registration edits of one application, published and in-review
-proactive items, register documents with amendments, review/litigation cases with hearings, online submissions.
-The query-count tests render every page once at ``n = 3`` and once at ``n = 30``.
+proactive items, register documents with amendments, review/litigation cases with hearings, online submissions,
+and 八桥镇's annual reports waiting for the reviewer (one per past year from 2019, so the reviewers' task lists
+grow too, up to the number of past years). The query-count tests render every page once at ``n = 3`` and once at
+``n = 30``.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from tests.web.conftest import registration
+from xxgk.core.model import NARRATIVE_SECTIONS
 from xxgk.core.outcomes import ApplicantType, DeliveryMethod, Outcome, ProvisionForm
 from xxgk.core.signoff import SignoffError
 from xxgk.core.table2 import DocKind
@@ -35,6 +38,8 @@ from xxgk.web.proactive.models import ItemStatus, ProactiveItem
 from xxgk.web.proactive.signoff_selectors import signoff_state
 from xxgk.web.registers.data import AmendmentData, DocumentData
 from xxgk.web.registers.services import amendment_add, document_create
+from xxgk.web.reports.selectors import FIRST_YEAR
+from xxgk.web.reports.services import report_narrative_save, report_start, report_submit
 from xxgk.web.tenancy.models import Body, BodyKind, MemberRole, Membership
 
 #: The search term of the catalogue and list searches (every item title contains it).
@@ -105,6 +110,7 @@ class World:
         self._documents(n)
         self._remedies(n)
         self._submissions(n)
+        self._reports(n)
         self.counts["seconds"] = round(time.perf_counter() - start)
 
     def _more(self, kind: str, n: int) -> range:
@@ -270,3 +276,15 @@ class World:
                 ),
                 form_token=f"perf-token-{next(self._serial)}-{i}",
             )
+
+    def _reports(self, n: int) -> None:
+        """八桥镇's reports on the ``n`` latest past years (from 2019 on) submitted to the sign-off chain: each waits
+        for the reviewer's first step."""
+        clerk, body_id = self.users["bq_clerk"], self.bodies["baqiao"].pk
+        years = range(self.year - 1, FIRST_YEAR - 1, -1)
+        for i in self._more("reports", min(n, len(years))):
+            year = years[i]
+            report_start(actor=clerk, body_id=body_id, year=year)
+            sections = {key: f"八桥镇{year}年度报告：{title}。" for key, title in NARRATIVE_SECTIONS.items()}
+            report_narrative_save(actor=clerk, body_id=body_id, year=year, sections=sections)
+            report_submit(actor=clerk, body_id=body_id, year=year)

@@ -3,7 +3,8 @@
 * ``XXGK_SECRET_KEY`` — 50 or more random characters (``python -c 'import secrets; print(secrets.token_urlsafe(60))'``);
 * ``XXGK_HTTPS=1`` — served over HTTPS (secure cookies, HSTS, redirect of plain HTTP);
 * ``XXGK_HSTS_PRELOAD=1`` — HSTS with ``preload`` (or accept Django's W021 for a site not meant for preloading);
-* ``XXGK_ALLOWED_HOSTS`` — the site's host names; ``XXGK_DEBUG`` unset.
+* ``XXGK_ALLOWED_HOSTS`` — the site's host names; ``XXGK_DEBUG`` unset;
+* behind nginx: ``XXGK_BEHIND_PROXY=1`` with ``XXGK_PORTAL_PROXY_COUNT=1`` (the client address for the throttles).
 """
 
 from __future__ import annotations
@@ -50,17 +51,25 @@ def deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     )
 
 
-PENDING = [
-    *(f"{m} is not in MIDDLEWARE" for m in (CSP_MIDDLEWARE, SIZE_MIDDLEWARE) if m not in settings.MIDDLEWARE),
-    *(f"xxgk.W954: {name}: {snippet}" for name, snippet in dynamic_inline_code(template_sources())),
-]
-
-
-@pytest.mark.xfail(bool(PENDING), reason=f"integration pending (the lead): {PENDING}", strict=True)
-def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
-    result = deploy_check(production_env(tmp_path))
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"XXGK_BEHIND_PROXY": "1", "XXGK_PORTAL_PROXY_COUNT": "1"}],
+    ids=["direct", "behind-nginx"],
+)
+def test_check_deploy_is_clean_in_production(tmp_path: Path, extra: dict[str, str]) -> None:
+    result = deploy_check({**production_env(tmp_path), **extra})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_security_middleware_is_installed_where_it_belongs() -> None:
+    """The size ceiling comes first (right after the request id, before anything reads the body); the policy right
+    after SecurityMiddleware, so it covers every response, static files and error pages included."""
+    middleware = list(settings.MIDDLEWARE)
+    assert middleware[middleware.index("xxgk.web.ops.middleware.RequestIdMiddleware") + 1] == SIZE_MIDDLEWARE
+    assert middleware[middleware.index("django.middleware.security.SecurityMiddleware") + 1] == CSP_MIDDLEWARE
+    assert middleware.index(CSP_MIDDLEWARE) < middleware.index("whitenoise.middleware.WhiteNoiseMiddleware")
+    assert dynamic_inline_code(template_sources()) == []
 
 
 def test_check_deploy_complains_without_the_production_settings(tmp_path: Path) -> None:
@@ -80,6 +89,15 @@ def test_the_security_app_checks() -> None:
     with override_settings(MIDDLEWARE=[SIZE_MIDDLEWARE, *without, CSP_MIDDLEWARE]):
         ids = {m.id for m in run_checks(include_deployment_checks=True)}
         assert not {"xxgk.W951", "xxgk.W952", "xxgk.W953"} & ids  # and the login view is the throttled one
+
+
+def test_behind_a_proxy_the_client_address_must_be_read_from_it() -> None:
+    """Otherwise every sign-in counts against the proxy's own address: a few wrong passwords lock everyone out."""
+    with override_settings(XXGK_BEHIND_PROXY=True, XXGK_PORTAL_PROXY_COUNT=0):
+        assert "xxgk.W955" in {m.id for m in run_checks(include_deployment_checks=True)}
+    for behind, count in ((True, 1), (False, 0)):
+        with override_settings(XXGK_BEHIND_PROXY=behind, XXGK_PORTAL_PROXY_COUNT=count):
+            assert "xxgk.W955" not in {m.id for m in run_checks(include_deployment_checks=True)}
 
 
 def test_dynamic_inline_code_is_found() -> None:

@@ -96,6 +96,8 @@ SAFE_MARKUP = {
     "web/proactive/templatetags/proactive_markup.py": "the |markup filter returns render_text's result",
     "web/oversight/display.py": "the SVG charts escape every label and number they write (xxgk.web.oversight."
     "charts.esc); their labels are the template's own, not user input",
+    "web/cases/worklist.py": "the work list's rows and filter fields are joined from html.escape'd values and labels "
+    "(tested here through the applicant name on cases:list, and in tests/web/cases/test_worklist.py)",
 }
 _SAFE_RE = re.compile(r"mark_safe\(|SafeString\(|format_html\(|\|safe\b|\|safeseq\b|{%\s*autoescape\s+off")
 

@@ -3,7 +3,8 @@
 Both writers stream: a row is written when an outcome arrives (openpyxl's write-only workbook keeps its rows
 in a temporary file), so memory does not grow with the batch. Files are written atomically: to a temporary
 file beside the target, renamed over it on :meth:`close`; :meth:`abort` (an error, Ctrl-C) removes it, so a
-half-written summary never replaces a good one.
+half-written summary never replaces a good one. The workbook is deterministic: the same outcomes always give the
+same bytes.
 
 Text that a spreadsheet would run as a formula (a file or body name starting with ``=``, ``+``, ``-``,
 ``@``) is neutralised: XLSX cells are typed as strings, CSV fields get a leading apostrophe.
@@ -16,6 +17,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -52,6 +54,8 @@ FINDING_COLUMNS: tuple[str, ...] = (
 _REPORT_WIDTHS = (6, 48, 8, 30, 7, 10, 9, 6, 6, 6, 9, 60)
 _FINDING_WIDTHS = (6, 48, 30, 7, 7, 6, 40, 60, 50, 40)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: The workbook's created/modified time (determinism: the same batch gives the same bytes).
+_FIXED_TIME = datetime(2000, 1, 1)  # noqa: DTZ001 - a constant stamp, not a point in time
 
 Row = list[str | int | None]
 
@@ -255,12 +259,31 @@ class XlsxSummary:
         ):
             ws.auto_filter.ref = f"A1:{get_column_letter(n)}{self._rows[title]}"
         try:
-            self._wb.save(self._atomic.tmp)
+            self._save()
         except Exception as exc:
             self._atomic.abort()
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             raise SummaryError(f"无法写入 {self._atomic.target}: {why}") from None
         self._atomic.commit()
+
+    def _save(self) -> None:
+        """Write the workbook to the temporary file, deterministic: the same outcomes give the same bytes (fixed
+        document times and ZIP entries); the package is repacked member by member, never held unpacked."""
+        import zipfile
+
+        from openpyxl.writer.excel import ExcelWriter
+
+        from xxgk.render.zipfix import deterministic_zip_stream
+
+        props = self._wb.properties
+        props.created = props.modified = _FIXED_TIME
+        props.creator = props.lastModifiedBy = "xxgk"
+        with tempfile.TemporaryFile(dir=self._atomic.target.parent) as raw:
+            # ExcelWriter directly: openpyxl's save() would stamp the current time as the modified date.
+            ExcelWriter(self._wb, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+            raw.seek(0)
+            with self._atomic.tmp.open("wb") as out:
+                deterministic_zip_stream(raw, out)
 
     def abort(self) -> None:
         for ws in (self._reports, self._findings):

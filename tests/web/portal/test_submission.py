@@ -3,11 +3,14 @@ fill time, expiry, tampering, single use) and the fact that the 查询码 is nev
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
 from django.core import signing
@@ -37,7 +40,9 @@ def test_form_works_without_login_or_javascript(anon: Client, org: dict[str, Bod
     html = response.content.decode()
     assert response.status_code == 200
     assert org["baqiao"].name in html and 'name="csrfmiddlewaretoken"' in html and 'name="token"' in html
-    assert "<script" not in html  # a plain HTML form
+    # a plain HTML form: the only script is the site-wide behaviours file (deferred, nothing the form needs)
+    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/xxgk/security/behaviours.js" defer>']
+    assert "data-confirm" not in html and "data-print" not in html and "data-select-on-click" not in html
     assert "no-store" in response["Cache-Control"]
 
 
@@ -203,8 +208,11 @@ def test_honeypot_is_hidden_from_people(anon: Client, org: dict[str, Body]) -> N
     html = anon.get(f"/portal/apply/{org['baqiao'].code}/").content.decode()
     start = html.index('class="hp"')
     block = html[html.rindex("<div", 0, start) : html.index("</div>", start)]
-    assert 'aria-hidden="true"' in block and "left:-10000px" in block and 'tabindex="-1"' in block
-    assert 'name="homepage"' in block
+    assert 'aria-hidden="true"' in block and 'tabindex="-1"' in block and 'name="homepage"' in block
+    assert "style=" not in block  # no inline style (the Content-Security-Policy allows none): app.css places it
+    css = (Path(settings.STATICFILES_DIRS[0]) / "xxgk" / "app.css").read_text(encoding="utf-8")
+    rule = re.search(r"(?m)^\.hp\s*\{([^}]*)\}", css)
+    assert rule is not None and "position: absolute" in rule.group(1) and "left: -10000px" in rule.group(1)
 
 
 def test_unknown_body_and_body_not_accepting_online_are_404(

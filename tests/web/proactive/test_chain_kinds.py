@@ -136,6 +136,36 @@ def test_tasks_leave_out_subjects_their_owner_closed(users: dict[str, User], org
     assert reply_type is not None and reply_type.label == "依申请公开答复" and reply_type.url("7") == "/cases/7/"
 
 
+def test_tasks_take_the_urls_of_a_kind_at_once(users: dict[str, User], org: dict[str, Body]) -> None:
+    """A kind that gives its pages' URLs for many subjects at once is asked once for every task of the list (not
+    one ``url`` call per task); a subject it gives no page for has an empty URL."""
+    asked: list[list[str]] = []
+
+    def urls(ids: list[str]) -> dict[str, str]:
+        asked.append(sorted(ids))
+        return {i: f"/batch/{i}/" for i in ids if i != "c"}
+
+    def one_by_one(subject_id: str) -> str:
+        raise AssertionError(f"url() called for {subject_id}")
+
+    register_subject_type("test_batch", label="批量事项", url=one_by_one, urls=urls)
+    try:
+        for subject_id in ("a", "b", "c"):
+            signoff_submit(
+                actor=users["bq_clerk"],
+                subject=SubjectRef(
+                    type="test_batch", id=subject_id, body=org["baqiao"], drafter=users["bq_clerk"], title=subject_id
+                ),
+            )
+        tasks = signoff_tasks(user=users["bq_reviewer"])
+        assert [(t.signoff.subject_id, t.url) for t in tasks] == [("a", "/batch/a/"), ("b", "/batch/b/"), ("c", "")]
+        assert asked == [["a", "b", "c"]]
+    finally:
+        from xxgk.web.proactive import signoff_selectors
+
+        signoff_selectors._SUBJECT_TYPES.pop("test_batch", None)
+
+
 # -- the settings page -------------------------------------------------------------------------------------
 
 

@@ -105,3 +105,49 @@ def test_day_form_rejects_a_date_of_another_year(client: Client, users: dict[str
     response = client.post("/calendar/2027/days/", {"day": "2026-01-01", "kind": "holiday"}, follow=True)
     assert "日期须在 2027 年内" in response.content.decode()
     assert Case.objects.count() == 0
+
+
+def test_names_and_sources_are_bounded_with_a_clear_message(users: dict[str, User]) -> None:
+    """A name or source longer than its column is refused in Chinese before the database sees it (PostgreSQL would
+    refuse it with a DataError: a 500); the longest that fits is saved whole."""
+    from xxgk.core.errors import CalendarError
+    from xxgk.web.workcalendar.services import NAME_MAX, SOURCE_MAX, YEAR_SOURCE_MAX
+
+    admin, day = users["qu_admin"], date(2026, 12, 30)
+    assert CalendarDay._meta.get_field("name").max_length == NAME_MAX
+    with pytest.raises(CalendarError, match=f"名称最多 {NAME_MAX} 个字（现有 {NAME_MAX + 1} 个字）"):
+        calendar_day_save(actor=admin, day=day, kind=DayKind.LOCAL_HOLIDAY, name="节" * (NAME_MAX + 1))
+    with pytest.raises(CalendarError, match=f"来源通知最多 {SOURCE_MAX} 个字"):
+        calendar_day_save(actor=admin, day=day, kind=DayKind.LOCAL_HOLIDAY, source="通" * (SOURCE_MAX + 1))
+    with pytest.raises(CalendarError, match="控制字符"):
+        calendar_day_save(actor=admin, day=day, kind=DayKind.LOCAL_HOLIDAY, name="国庆\x00节")
+    assert not CalendarDay.objects.filter(day=day).exists()
+    with pytest.raises(CalendarError, match=f"依据最多 {YEAR_SOURCE_MAX} 个字"):
+        calendar_year_set_announced(actor=admin, year=2027, announced=True, source="通" * (YEAR_SOURCE_MAX + 1))
+    assert not CalendarYear.objects.filter(year=2027, announced=True).exists()
+    # surrounding spaces do not count; the longest that fits is stored whole
+    row = calendar_day_save(
+        actor=admin,
+        day=day,
+        kind=DayKind.LOCAL_HOLIDAY,
+        name=f"  {'节' * NAME_MAX}  ",
+        source="通" * SOURCE_MAX,
+    )
+    row.refresh_from_db()
+    assert row.name == "节" * NAME_MAX and row.source == "通" * SOURCE_MAX
+    year = calendar_year_set_announced(actor=admin, year=2027, announced=True, source="通" * YEAR_SOURCE_MAX)
+    year.refresh_from_db()
+    assert year.source == "通" * YEAR_SOURCE_MAX
+
+
+def test_the_pages_refuse_too_long_text_in_chinese(client: Client, users: dict[str, User]) -> None:
+    client.force_login(users["qu_admin"])
+    data = {"day": "2026-12-30", "kind": "local_holiday", "name": "节" * 51, "source": ""}
+    response = client.post("/calendar/2026/days/", data, follow=True)
+    assert response.status_code == 200
+    assert "未保存：名称（如 国庆节）：最多 50 个字（现有 51 个字）" in response.content.decode()
+    assert not CalendarDay.objects.filter(day=date(2026, 12, 30)).exists()
+    response = client.post("/calendar/2027/announce/", {"announced": "on", "source": "通" * 301}, follow=True)
+    assert response.status_code == 200
+    assert "未保存：依据（国务院办公厅通知）：最多 300 个字（现有 301 个字）" in response.content.decode()
+    assert not CalendarYear.objects.filter(year=2027, announced=True).exists()

@@ -5,6 +5,7 @@
 403    forbidden           a supervising body's user trying to write, or a role the action needs is missing
 404    not_found           missing, or not visible to the caller — the same answer for both
 409    workflow            the request is well-formed but the workflow (the 条例's rules) refuses it
+409    version_conflict    ``If-Match`` names a version of the application that is no longer current
 422    validation          the request does not have the required shape; ``errors`` names each field
 422    invalid             another refusal of the input by the core (calendar or report data)
 500    server_error        a bug; logged with its traceback on the server
@@ -24,6 +25,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from xxgk.core.errors import WorkflowError, XxgkError
 from xxgk.web.api.selectors import TOKEN_MISSING, TokenRejected
+from xxgk.web.cases.concurrency import StaleCaseError
 from xxgk.web.tenancy.selectors import NOT_FOUND
 
 logger = logging.getLogger("xxgk.web.api")
@@ -33,6 +35,7 @@ SERVER_ERROR = "服务器内部错误，请联系系统管理员"
 INVALID_JSON = "请求体不是有效的 JSON"
 BODY_REQUIRED = "须提供 JSON 请求体"
 UNPARSABLE = "Cannot parse request body"
+VERSION_CONFLICT = "该申请已被他人修改，请求所依据的版本（If-Match）已不是当前版本：请重新读取该申请，核对后再提交"
 
 _LOCATIONS = {"body": "body", "query": "query", "path": "path", "header": "header", "cookie": "cookie", "form": "body"}
 
@@ -144,6 +147,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def workflow(request: HttpRequest, exc: WorkflowError) -> HttpResponse:
         return _error(api, request, 409, "workflow", exc.message)
 
+    def version_conflict(request: HttpRequest, exc: StaleCaseError) -> HttpResponse:
+        return _error(api, request, 409, "version_conflict", VERSION_CONFLICT)
+
     def invalid(request: HttpRequest, exc: XxgkError) -> HttpResponse:
         return _error(api, request, 422, "invalid", exc.message)
 
@@ -169,6 +175,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     _on(api, AuthenticationError, unauthenticated)
     _on(api, Http404, not_found)
     _on(api, PermissionDenied, forbidden)
+    _on(api, StaleCaseError, version_conflict)
     _on(api, WorkflowError, workflow)
     _on(api, XxgkError, invalid)
     _on(api, ValidationError, validation)

@@ -34,7 +34,8 @@ class ErrorOut(Out):
     detail: str = Field(description="错误说明（中文）")
     code: str = Field(
         description="错误代码：token_missing、token_invalid、token_revoked、token_expired、user_inactive（401）；"
-        "forbidden（403）；not_found（404）；workflow（409，业务规则不允许）；invalid（422）"
+        "forbidden（403）；not_found（404）；workflow（409，业务规则不允许）；"
+        "version_conflict（409，申请已被他人修改，If-Match 中的版本已过期）；invalid（422）"
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from xxgk.web.audit.codes import AuditCode
 
@@ -80,8 +81,9 @@ class AuditEvent(models.Model):
 
     @property
     def code_label(self) -> str:
+        """What happened, in the active language (the code's Chinese label translated)."""
         try:
-            return AuditCode(self.code).label
+            return gettext(AuditCode(self.code).label)
         except ValueError:
             return str(self.code)
 

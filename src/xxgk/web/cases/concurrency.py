@@ -4,11 +4,14 @@ Every save of a :class:`~xxgk.web.cases.models.Case` raises its ``version``. A p
 form, the registration edit form) carries the version it was shown at; :func:`case_write_if_current` runs the write
 in one transaction with the case row locked, and refuses it with :data:`STALE_MESSAGE` when the case has changed
 since — so the second of two handlers is told, and nothing the first one saved is overwritten silently.
+
+The REST API does the same with HTTP's own optimistic locking: a GET of an application answers its version as the
+``ETag``, and a write sent with ``If-Match`` is checked here (:mod:`xxgk.web.api.v1.applications`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import TypeVar
 
 from django.contrib.auth.models import User
@@ -38,12 +41,16 @@ def parse_version(value: object) -> int | None:
         return -1
 
 
-def case_write_if_current(*, actor: User, case_id: int, version: int | None, write: Callable[[], T]) -> T:
+def case_write_if_current(
+    *, actor: User, case_id: int, version: int | Collection[int] | None, write: Callable[[], T]
+) -> T:
     """Run ``write`` (one service call on the case) in a transaction holding the case's row lock, if the case is
-    still at ``version`` (``None``: the caller shows no version, nothing to compare). Raises
-    :class:`StaleCaseError` otherwise; the access rules are those of the write (404 / 403 as usual)."""
+    still at ``version`` — or at one of the versions given (an HTTP ``If-Match`` may list several); ``None``: the
+    caller shows no version, nothing to compare. Raises :class:`StaleCaseError` otherwise; the access rules are
+    those of the write (404 / 403 as usual)."""
+    expected = None if version is None else {version} if isinstance(version, int) else set(version)
     with transaction.atomic():
         case = access_case_for_update(actor, case_id)
-        if version is not None and case.version != version:
+        if expected is not None and case.version not in expected:
             raise StaleCaseError(STALE_MESSAGE)
         return write()

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
@@ -395,7 +396,10 @@ class CaseFilterForm(forms.Form):
     due_soon_days = forms.IntegerField(label=_("即将到期（工作日）"), min_value=1, max_value=60, required=False)
 
     def filters(self, *, default_days: int) -> CaseFilters:
-        c: dict[str, Any] = self.cleaned_data if self.is_valid() else {}
+        """The filters of the valid fields (an invalid one is left out and shows its error; the others still apply);
+        the defaults for an unbound form."""
+        self.is_valid()
+        c: dict[str, Any] = getattr(self, "cleaned_data", {})
         return CaseFilters(
             view=c.get("view") or "all",
             q=(c.get("q") or "").strip(),
@@ -405,3 +409,12 @@ class CaseFilterForm(forms.Form):
             received_to=c.get("received_to"),
             due_soon_days=c.get("due_soon_days") or default_days,
         )
+
+
+def case_filters(data: QueryDict, *, default_days: int) -> tuple[CaseFilterForm | None, CaseFilters]:
+    """The work-list filters chosen in ``data`` (the query string) with their bound form; no form when none is
+    chosen (the list as first opened, or only ``page``): the default filters, without building a form."""
+    if not data.keys() - {"page"}:
+        return None, CaseFilters(due_soon_days=default_days)
+    form = CaseFilterForm(data)
+    return form, form.filters(default_days=default_days)

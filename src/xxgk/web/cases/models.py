@@ -92,6 +92,8 @@ class Case(models.Model):
             models.Index(fields=("body", "applicant_name_key"), name="case_body_applicant_idx"),
             models.Index(fields=("body", "applicant_contact_key"), name="case_body_contact_idx"),
             models.Index(fields=("body", "fee_paid_on"), name="case_body_fee_paid_idx"),
+            # "my cases" (the handler's open applications): every condition in the index, none read from the rows
+            models.Index(fields=("handler", "status", "body"), name="case_handler_status_idx"),
         )
 
     def __str__(self) -> str:

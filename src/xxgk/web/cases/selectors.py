@@ -11,13 +11,14 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import ExtractYear, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from xxgk.core import fees as core_fees
+from xxgk.core import signoff as core_signoff
 from xxgk.core.calendar import WorkCalendar, add_working_days, working_days_between
 from xxgk.core.deadlines import Deadline
 from xxgk.core.outcomes import Outcome
@@ -34,7 +35,9 @@ from xxgk.web.cases.models import (
     DuplicateDecision,
     DuplicateFlag,
 )
-from xxgk.web.tenancy.models import Membership
+from xxgk.web.proactive.models import ChainKind
+from xxgk.web.proactive.signoff_selectors import chain_for_body, reviewer_for, signoff_state
+from xxgk.web.tenancy.models import MemberRole, Membership
 from xxgk.web.tenancy.selectors import (
     NOT_FOUND,
     AnyUser,
@@ -42,6 +45,7 @@ from xxgk.web.tenancy.selectors import (
     body_ids_working,
     workflow_roles_in_body,
 )
+from xxgk.web.workcalendar.selectors import calendar_get
 
 READ_ONLY = "您对该机关只有查看权限（上级机关监督），不能办理"
 
@@ -168,6 +172,46 @@ def case_allowed_actions(*, user: AnyUser, case: Case) -> list[tuple[Action, Rol
     return list(out.items())
 
 
+#: The sign-off subject type of an application's reply (``Signoff.subject_type``; its id is the case's).
+REPLY_SUBJECT = "case_reply"
+REPLY_DECISIONS = (Action.APPROVE_REPLY, Action.RETURN_REPLY)
+
+
+def case_reply_signoff(*, case: Case) -> core_signoff.SignoffState | None:
+    """The reply's sign-off state as a decision would find it: the stored one, or — for a reply drafted before
+    replies went through the chain — the round its drafter's submission under the body's reply chain would open
+    (what :func:`xxgk.web.cases.services.case_approve_reply` records first). None when there is no draft."""
+    state = signoff_state(subject_type=REPLY_SUBJECT, subject_id=case.pk)
+    if state is not None:
+        return state
+    drafter = (
+        case.events.filter(action=Action.DRAFT_REPLY.value).order_by("-seq").values_list("actor_id", flat=True).first()
+    )
+    if drafter is None:
+        return None
+    chain = chain_for_body(body_id=case.body_id, kind=ChainKind.REPLY)
+    return core_signoff.submit(core_signoff.begin(chain, drafter=str(drafter)), by=str(drafter), at=timezone.now())
+
+
+def case_actions_offered(*, user: AnyUser, case: Case) -> list[tuple[Action, Role]]:
+    """The actions to offer ``user`` on ``case`` (the case page's buttons, the API's ``allowed_actions``): those of
+    :func:`case_allowed_actions` whose sign-off step the user may also decide. Approving or returning a reply
+    decides the current step of the reply's 保密审查 chain, which names one role and never its drafter — under the
+    default one-step chain a 负责人 who is not also 审核人 is not offered them. They are offered in the step's role
+    when the user holds it (the role the decision is recorded in)."""
+    actions = case_allowed_actions(user=user, case=case)
+    if not any(action in REPLY_DECISIONS for action, _role in actions):
+        return actions
+    state = case_reply_signoff(case=case)
+    step = state.next_step if state is not None else None
+    if state is None or step is None or not state.can_decide(reviewer_for(user=user, body_id=case.body_id)):
+        return [(action, role) for action, role in actions if action not in REPLY_DECISIONS]
+    step_role = MemberRole(step.role).workflow_role if step.role in MemberRole.values else None
+    return [
+        (action, step_role if action in REPLY_DECISIONS and step_role is not None else role) for action, role in actions
+    ]
+
+
 @dataclass(frozen=True)
 class CaseFilters:
     """Work-list filters (all optional)."""
@@ -198,26 +242,19 @@ def _pending_duplicates() -> Exists:
     return Exists(DuplicateFlag.objects.filter(case=OuterRef("pk"), decision=DuplicateDecision.PENDING))
 
 
-def _confirmed_duplicates() -> Exists:
-    return Exists(DuplicateFlag.objects.filter(case=OuterRef("pk"), decision=DuplicateDecision.CONFIRMED))
-
-
 def case_list(
-    *, user: AnyUser, filters: CaseFilters, calendar: WorkCalendar, today: date | None = None
+    *, user: AnyUser, filters: CaseFilters, calendar: WorkCalendar | None = None, today: date | None = None
 ) -> QuerySet[Case]:
-    """The cases ``user`` sees, filtered; one query with bodies and handlers joined. Each case carries
-    ``duplicate_pending`` / ``duplicate_confirmed`` (a possible 重复申请 awaits a decision / was confirmed)."""
+    """The cases ``user`` sees, filtered and ordered (bodies and handlers joined): the work list, its exports and
+    the API's list. ``calendar`` counts the working days of the "due soon" view (the current calendar when
+    omitted; no other view needs it). :func:`case_list_page` reads one page of it for the work list."""
     day = today or timezone.localdate()
-    qs = (
-        Case.objects.filter(body_id__in=body_ids_visible(user=user))
-        .select_related("body", "handler")
-        .annotate(duplicate_pending=_pending_duplicates(), duplicate_confirmed=_confirmed_duplicates())
-    )
+    qs = Case.objects.filter(body_id__in=body_ids_visible(user=user)).select_related("body", "handler")
     view = filters.view
     if view == "mine":
         qs = qs.filter(handler_id=user.pk, status__in=OPEN_STATUSES)
     elif view == "due_soon":
-        horizon = add_working_days(day, filters.due_soon_days, calendar).day
+        horizon = add_working_days(day, filters.due_soon_days, calendar or calendar_get()).day
         qs = qs.filter(status__in=OPEN_STATUSES, next_due__gte=day, next_due__lte=horizon)
     elif view == "overdue":
         qs = qs.filter(status__in=OPEN_STATUSES, next_due__lt=day)
@@ -228,7 +265,7 @@ def case_list(
     elif view == "closed":
         qs = qs.exclude(status__in=OPEN_STATUSES).exclude(status="new")
     elif view == "duplicates":
-        qs = qs.filter(duplicate_pending=True)
+        qs = qs.filter(_pending_duplicates())
     if filters.q:
         qs = qs.filter(
             Q(applicant_name__icontains=filters.q) | Q(content__icontains=filters.q) | Q(number__icontains=filters.q)
@@ -246,6 +283,143 @@ def case_list(
     if view in ("due_soon", "overdue", "mine"):
         return qs.order_by("next_due", "id")
     return qs.order_by("-registered_on", "-id")
+
+
+#: Rows per page of the work list.
+PAGE_SIZE = 50
+#: Pages beyond this are not read (an offset the database would refuse; 5,000,000 rows at 50 a page).
+MAX_PAGE = 100_000
+#: Characters of the content shown in a row (longer content is cut, with "…").
+CONTENT_SHOWN = 40
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    """One application as the work list shows it (plain values: no model instances, no per-row queries)."""
+
+    id: int
+    number: str
+    body_name: str
+    applicant_name: str
+    applicant_type: str
+    content: str  # at most CONTENT_SHOWN characters, "…" at the end when cut
+    received_on: date | None
+    status: str
+    outcome: str
+    next_due: date | None
+    next_due_label: str
+    due_provisional: bool
+    handler_name: str
+    duplicate: str  # DuplicateDecision.PENDING or CONFIRMED (a possible 重复申请 awaits a decision / was confirmed)
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """Page ``number`` (from 1) of a work list, ``size`` rows a page. Whether a next page exists is known from
+    reading one row more than the page (no count of all the matching applications; see docs/performance.md §5)."""
+
+    rows: list[CaseRow]
+    number: int
+    size: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first row in the whole list (from 1)."""
+        return (self.number - 1) * self.size + 1
+
+    @property
+    def last(self) -> int:
+        return self.first + len(self.rows) - 1
+
+    @property
+    def total(self) -> int | None:
+        """The number of matching applications when this page shows that it is the whole list, else None."""
+        return len(self.rows) if self.number == 1 and not self.has_next else None
+
+
+_ROW_FIELDS = (
+    "id",
+    "number",
+    "body__name",
+    "applicant_name",
+    "applicant_type",
+    "content_head",
+    "received_on",
+    "status",
+    "outcome",
+    "next_due",
+    "next_due_label",
+    "due_provisional",
+    "handler__first_name",
+    "handler__last_name",
+    "handler__username",
+    "duplicate",
+)
+
+
+def _duplicate_decision() -> Subquery:
+    """Per case: ``pending`` when a possible 重复申请 awaits the handler's decision, else ``confirmed`` when one was
+    confirmed, else NULL (dismissed flags are not shown). One subquery ("pending" sorts after "confirmed")."""
+    wanted = (DuplicateDecision.PENDING.value, DuplicateDecision.CONFIRMED.value)
+    flags = DuplicateFlag.objects.filter(case=OuterRef("pk"), decision__in=wanted).order_by("-decision")
+    return Subquery(flags.values("decision")[:1])
+
+
+def case_list_page(*, cases: QuerySet[Case], number: int, size: int = PAGE_SIZE) -> CasePage:
+    """Page ``number`` of ``cases`` (a :func:`case_list`): one query for ``size + 1`` rows of only the columns the
+    list shows (the content cut in the database, the duplicate flag as a subquery). A page past the end (or past
+    :data:`MAX_PAGE`) is empty."""
+    number = max(1, number)
+    if number > MAX_PAGE:
+        return CasePage(rows=[], number=number, size=size, has_next=False)
+    start = (number - 1) * size
+    values = list(
+        cases.annotate(
+            content_head=Substr("content", 1, CONTENT_SHOWN + 1), duplicate=_duplicate_decision()
+        ).values_list(*_ROW_FIELDS)[start : start + size + 1]
+    )
+    rows = [
+        CaseRow(
+            id=pk,
+            number=case_number,
+            body_name=body_name,
+            applicant_name=applicant_name,
+            applicant_type=applicant_type,
+            content=head if len(head) <= CONTENT_SHOWN else head[: CONTENT_SHOWN - 1] + "…",
+            received_on=received_on,
+            status=status,
+            outcome=outcome,
+            next_due=next_due,
+            next_due_label=next_due_label,
+            due_provisional=due_provisional,
+            handler_name=f"{first_name} {last_name}".strip() or username,
+            duplicate=duplicate or "",
+        )
+        for (
+            pk,
+            case_number,
+            body_name,
+            applicant_name,
+            applicant_type,
+            head,
+            received_on,
+            status,
+            outcome,
+            next_due,
+            next_due_label,
+            due_provisional,
+            first_name,
+            last_name,
+            username,
+            duplicate,
+        ) in values[:size]
+    ]
+    return CasePage(rows=rows, number=number, size=size, has_next=len(values) > size)
 
 
 def case_deadlines(*, core: CoreCase, calendar: WorkCalendar) -> tuple[Deadline, ...]:

@@ -67,6 +67,7 @@ from xxgk.web.cases.models import (
     DuplicateDecision,
     DuplicateFlag,
 )
+from xxgk.web.cases.selectors import REPLY_SUBJECT as SELECTORS_REPLY_SUBJECT
 from xxgk.web.cases.selectors import access_case_for_update, access_duplicate_flag_for_update, case_core
 from xxgk.web.proactive.models import ChainKind
 from xxgk.web.proactive.signoff_selectors import signoff_state
@@ -538,8 +539,9 @@ def case_fee_overdue(*, actor: User, case_id: int, on: date | None = None) -> Ca
 # an intermediate approval appends no workflow event. The sign-off's subject is the reply (``case_reply``), so
 # its audit events do not interleave with the case's own.
 
-#: The sign-off subject type of an application's reply (``Signoff.subject_type``; its id is the case's).
-REPLY_SUBJECT = "case_reply"
+#: The sign-off subject type of an application's reply (``Signoff.subject_type``; its id is the case's), defined
+#: with the reads (:func:`xxgk.web.cases.selectors.case_actions_offered` finds the reply's sign-off by it).
+REPLY_SUBJECT = SELECTORS_REPLY_SUBJECT
 LEGACY_SUBMISSION_NOTE = "该答复拟定于答复审查流程启用之前，审查时按起草人提交补记"
 
 

@@ -24,15 +24,16 @@ from xxgk.web.cases.edits import registration_values
 from xxgk.web.cases.export import XLSX_CONTENT_TYPE, export_csv, export_xlsx
 from xxgk.web.cases.forms import (
     ACTION_FORMS,
-    CaseFilterForm,
     DuplicateDecisionForm,
     RegistrationEditForm,
     RegistrationForm,
+    case_filters,
 )
 from xxgk.web.cases.models import Case, DuplicateDecision
 from xxgk.web.cases.selectors import (
     CSV_HEADER,
     access_case_by_id,
+    case_actions_offered,
     case_allowed_actions,
     case_core,
     case_duplicate_flags,
@@ -41,6 +42,7 @@ from xxgk.web.cases.selectors import (
     case_export_rows,
     case_export_values,
     case_list,
+    case_list_page,
     fee_totals_by_year,
 )
 from xxgk.web.cases.services import (
@@ -53,6 +55,7 @@ from xxgk.web.cases.services import (
     case_register,
 )
 from xxgk.web.cases.vocabulary import tr
+from xxgk.web.cases.worklist import filter_fields_html, rows_html
 from xxgk.web.litigation.selectors import remedies_for_case
 from xxgk.web.tenancy.models import MemberRole
 from xxgk.web.tenancy.selectors import (
@@ -65,24 +68,44 @@ from xxgk.web.tenancy.selectors import (
 )
 from xxgk.web.workcalendar.selectors import calendar_get
 
-LIST_LIMIT = 200
+
+def _page_number(value: str | None) -> int:
+    """The page asked for (``?page=``); anything that is not a positive number is the first page."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return max(number, 1)
 
 
 @login_required
 def case_list_view(request: HttpRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None)
-    filters = form.filters(default_days=settings.XXGK_DUE_SOON_DAYS)
-    calendar = calendar_get()
-    cases = list(case_list(user=request.user, filters=filters, calendar=calendar)[: LIST_LIMIT + 1])
+    """The work list, a page at a time (:data:`~xxgk.web.cases.selectors.PAGE_SIZE` rows). The filters stay in
+    the page links; the exports take every matching application (not one page)."""
+    form, filters = case_filters(request.GET, default_days=settings.XXGK_DUE_SOON_DAYS)
+    page = case_list_page(
+        cases=case_list(user=request.user, filters=filters), number=_page_number(request.GET.get("page"))
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    filters_query = query.urlencode()
+
+    def page_url(number: int) -> str:
+        query["page"] = str(number)
+        return f"?{query.urlencode()}"
+
     return render(
         request,
         "cases/case_list.html",
         {
             "form": form,
-            "filters": filters,
-            "cases": cases[:LIST_LIMIT],
-            "truncated": len(cases) > LIST_LIMIT,
-            "today": timezone.localdate(),
+            "fields": filter_fields_html(form),
+            "page": page,
+            "rows": rows_html(page, today=timezone.localdate()),
+            "filters_query": f"?{filters_query}" if filters_query else "",
+            "first_url": page_url(1),
+            "previous_url": page_url(page.number - 1) if page.has_previous else "",
+            "next_url": page_url(page.number + 1) if page.has_next else "",
         },
     )
 
@@ -92,9 +115,8 @@ def _clerk_bodies(request: HttpRequest) -> list[tuple[int, str]]:
 
 
 def _filtered_cases(request: HttpRequest) -> QuerySet[Case]:
-    form = CaseFilterForm(request.GET or None)
-    filters = form.filters(default_days=settings.XXGK_DUE_SOON_DAYS)
-    return case_list(user=request.user, filters=filters, calendar=calendar_get())
+    _form, filters = case_filters(request.GET, default_days=settings.XXGK_DUE_SOON_DAYS)
+    return case_list(user=request.user, filters=filters)
 
 
 @login_required
@@ -153,6 +175,7 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     roles = workflow_roles_in_body(user=request.user, body_id=case.body_id)
     is_open = case.status_enum.is_open
     flags = case_duplicate_flags(case=case)
+    actions = case_actions_offered(user=request.user, case=case)  # only what the user can do now (chain step too)
     return render(
         request,
         "cases/case_detail.html",
@@ -163,7 +186,8 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "receipt": receipt.describe() if receipt is not None else "",
             "events": events,
             "deadlines": deadlines,
-            "actions": case_allowed_actions(user=request.user, case=case),
+            "actions": actions,
+            "can_draft_reply": any(action is Action.DRAFT_REPLY for action, _role in actions),
             "audit": sorted(
                 audit_list_for_object(object_type=OBJECT_TYPE, object_id=case.pk)
                 + audit_list_for_object(object_type=REPLY_SUBJECT, object_id=case.pk),

@@ -78,7 +78,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "xxgk.web.ops.middleware.RequestIdMiddleware",
+    # refuses an oversized body before anything reads (or spools) it; the 413 page still carries the request id
+    "xxgk.web.security.limits.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # sets request.csp_nonce and the Content-Security-Policy of every response (static files and error pages too)
+    "xxgk.web.security.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -162,8 +166,23 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:list"
 LOGOUT_REDIRECT_URL = "login"
 
+#: Caches of each process. "local" keeps what is the same on every server and changes only with a deployment (the
+#: header's navigation, docs/performance.md §5). Sessions stay in the database (the "db" engine): a per-process
+#: cache cannot hold them ("cached_db"), as a sign-out on one server would not reach the other servers' copies.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xxgk-default"},
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xxgk-local"},
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+#: A sign-in lasts this many hours (a working day and some), then the user signs in again.
+XXGK_SESSION_HOURS = float(os.environ.get("XXGK_SESSION_HOURS", "10"))
+SESSION_COOKIE_AGE = int(XXGK_SESSION_HOURS * 3600)
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+#: A form posted without a valid CSRF token (a page left open too long) gets a Chinese page.
+CSRF_FAILURE_VIEW = "xxgk.web.security.errors.csrf_failure"
 #: Served over HTTPS (directly or by the reverse proxy): secure cookies, HSTS, redirect of plain HTTP.
 XXGK_HTTPS = not DEBUG and _flag("XXGK_HTTPS")
 SESSION_COOKIE_SECURE = XXGK_HTTPS
@@ -243,6 +262,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(10, _VISIBILITY // 5)),
     "unacked_restore_throttle": 1 if _VISIBILITY < 600 else 10,
 }
+
+# -- Security (xxgk.web.security; the modules read these with the same defaults) ----------------------------------
+#: Login throttle: this many failed sign-ins for one user name from one address within the window lock that pair
+#: out; the address limit (any user names) stops password spraying. Seconds for the window and the lockout.
+XXGK_LOGIN_FAILURE_LIMIT = int(os.environ.get("XXGK_LOGIN_FAILURE_LIMIT", "5"))
+XXGK_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("XXGK_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+XXGK_LOGIN_FAILURE_WINDOW = float(os.environ.get("XXGK_LOGIN_FAILURE_WINDOW", "900"))
+XXGK_LOGIN_LOCKOUT = float(os.environ.get("XXGK_LOGIN_LOCKOUT", "900"))
+#: Content-Security-Policy on every response; report-only sends it as Content-Security-Policy-Report-Only.
+XXGK_CSP = _flag("XXGK_CSP", default=True)
+XXGK_CSP_REPORT_ONLY = _flag("XXGK_CSP_REPORT_ONLY")
+#: Django refuses a request with more files than this before any form sees it: a little above the batch check's
+#: own limit, so that its form answers with its Chinese message instead.
+DATA_UPLOAD_MAX_NUMBER_FILES = XXGK_JOBS_MAX_FILES + 10
+#: Ceiling on any request body (xxgk.web.security.limits): above every upload page's own limit (the batch check's
+#: upload and the form around it). Keep nginx's client_max_body_size the same.
+XXGK_MAX_REQUEST_MB = float(os.environ.get("XXGK_MAX_REQUEST_MB", str(max(110, XXGK_JOBS_MAX_UPLOAD_MB + 10))))
 
 # -- Logging -----------------------------------------------------------------------------------------------------
 #: ``json``: one JSON object per line (time, level, logger, message, request id, user id, path, status, duration).

@@ -29,3 +29,9 @@ urlpatterns = [
     path("security/", include("xxgk.web.security.urls")),
     path("", include("xxgk.web.ops.urls")),
 ]
+
+# Chinese error pages without tracebacks, with the request id (but on 404: see xxgk.web.security.errors)
+handler400 = "xxgk.web.security.errors.bad_request"
+handler403 = "xxgk.web.security.errors.permission_denied"
+handler404 = "xxgk.web.security.errors.page_not_found"
+handler500 = "xxgk.web.security.errors.server_error"

@@ -11,6 +11,8 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from xxgk.batch.archive import (
     ARCHIVE_SUFFIXES,
@@ -66,19 +68,13 @@ def archive_problem(data: bytes, limits: ZipLimits | None = None) -> str | None:
     except ArchiveError as exc:
         return exc.reason
     if not listing.members:
-        return "压缩包中没有报告文件（.txt .md .html .docx .doc .wps .pdf .json）"
+        return _("压缩包中没有报告文件（.txt .md .html .docx .doc .wps .pdf .json）")
     return None
 
 
 class BatchCheckForm(forms.Form):
-    body = forms.TypedChoiceField(label="机关", coerce=int)
-    reports = MultipleFileField(
-        label="年报文件",
-        help_text=(
-            "可选择多个文件或 ZIP 压缩包（.txt .md .html .docx .doc .wps .pdf .json .zip）；"
-            "每次最多 {files} 个文件，合计不超过 {size}。"
-        ),
-    )
+    body = forms.TypedChoiceField(label=pgettext_lazy("one body", "机关"), coerce=int)
+    reports = MultipleFileField(label=gettext_lazy("年报文件"))
     submission = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args: Any, bodies: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -86,30 +82,41 @@ class BatchCheckForm(forms.Form):
         self.fields["body"].choices = bodies  # type: ignore[attr-defined]
         if len(bodies) == 1:
             self.fields["body"].initial = bodies[0][0]
-        self.fields["reports"].help_text = self.fields["reports"].help_text.format(
-            files=max_files(), size=human_size(max_bytes())
-        )
+        self.fields["reports"].help_text = _(
+            "可选择多个文件或 ZIP 压缩包（.txt .md .html .docx .doc .wps .pdf .json .zip）；"
+            "每次最多 %(files)s 个文件，合计不超过 %(size)s。"
+        ) % {"files": max_files(), "size": human_size(max_bytes())}
         if not self.is_bound:
             self.initial["submission"] = uuid.uuid4().hex
 
     def clean_submission(self) -> str:
         value: str = self.cleaned_data["submission"]
         if not value.isalnum():
-            raise forms.ValidationError("表单已失效，请刷新页面后重新提交")
+            raise forms.ValidationError(_("表单已失效，请刷新页面后重新提交"))
         return value
 
     def clean_reports(self) -> list[UploadedFile]:
         uploads: list[UploadedFile] = self.cleaned_data["reports"]
         if len(uploads) > max_files():
-            raise forms.ValidationError(f"一次最多上传 {max_files()} 个文件，本次 {len(uploads)} 个")
+            raise forms.ValidationError(
+                ngettext(
+                    "一次最多上传 %(max)s 个文件，本次 %(n)s 个",
+                    "一次最多上传 %(max)s 个文件，本次 %(n)s 个",
+                    len(uploads),
+                )
+                % {"max": max_files(), "n": len(uploads)}
+            )
         total = sum(u.size or 0 for u in uploads)
         if total > max_bytes():
-            raise forms.ValidationError(f"文件合计 {human_size(total)}，超过上限 {human_size(max_bytes())}")
+            raise forms.ValidationError(
+                _("文件合计 %(total)s，超过上限 %(limit)s")
+                % {"total": human_size(total), "limit": human_size(max_bytes())}
+            )
         errors: list[str] = []
         for upload in uploads:
             name = upload.name or ""
             if not (is_report_name(name) or is_archive_name(name)):
-                errors.append(f"{name}：不是年报文件或 ZIP 压缩包")
+                errors.append(_("%(name)s：不是年报文件或 ZIP 压缩包") % {"name": name})
         if errors:
             raise forms.ValidationError(errors)
         return uploads
@@ -124,7 +131,7 @@ class BatchCheckForm(forms.Form):
             if is_archive_name(name):
                 problem = archive_problem(data)
                 if problem is not None:
-                    problems.append(f"{name}：{problem}")
+                    problems.append(_("%(name)s：%(problem)s") % {"name": name, "problem": problem})
                     continue
             out.append(JobInput(name=name, data=data, content_type=upload.content_type or "application/octet-stream"))
         if problems:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from xxgk.web.jobs.models import FileRole, Job, JobFile
 from xxgk.web.jobs.registry import JobError, job_kind
@@ -193,7 +194,7 @@ def summary_xlsx(outcomes: list[Outcome], workdir: Path) -> bytes:
     return path.read_bytes()
 
 
-@job_kind("batch_check", label="年报批量检查", user_startable=True)
+@job_kind("batch_check", label=gettext_noop("年报批量检查"), user_startable=True)
 def batch_check(job: Job, progress: Progress) -> dict[str, Any]:
     from xxgk.batch.check import CheckOptions
 
@@ -247,7 +248,7 @@ def batch_check(job: Job, progress: Progress) -> dict[str, Any]:
 # -- digest --------------------------------------------------------------------------------------------------------
 
 
-@job_kind("digest", label="到期提醒邮件")
+@job_kind("digest", label=gettext_noop("到期提醒邮件"))
 def digest(job: Job, progress: Progress) -> dict[str, Any]:
     from xxgk.web.cases.digest import digest_send
 
@@ -287,7 +288,7 @@ def digest_key(on: date) -> str:
 # -- recompute_deadlines ------------------------------------------------------------------------------------------
 
 
-@job_kind("recompute_deadlines", label="日历变更后重新计算期限")
+@job_kind("recompute_deadlines", label=gettext_noop("日历变更后重新计算期限"))
 def recompute_deadlines(job: Job, progress: Progress) -> dict[str, Any]:
     """Recompute every open deadline under the calendar as it is now (a later change's job finds nothing left to
     do). The work and its item row commit together, so a rerun after a crash does not log it twice."""
@@ -330,7 +331,7 @@ def safe_stem(name: str) -> str:
     return stem[:120] or "report"
 
 
-@job_kind("render_report", label="生成年报文件")
+@job_kind("render_report", label=gettext_noop("生成年报文件"))
 def render_report(job: Job, progress: Progress) -> dict[str, Any]:
     """Parameters: ``report`` (the report JSON document), ``formats`` (default ``["docx", "pdf"]``), optional
     ``filename`` (the stem of the files). One item and one result file per format."""
@@ -377,7 +378,7 @@ def render_report(job: Job, progress: Progress) -> dict[str, Any]:
 # -- selftest -----------------------------------------------------------------------------------------------------
 
 
-@job_kind("selftest", label="队列自检")
+@job_kind("selftest", label=gettext_noop("队列自检"))
 def selftest(job: Job, progress: Progress) -> dict[str, Any]:
     """Parameters: ``items`` (default 5), ``seconds`` per item (default 0), ``fail_at`` (an item index at which
     the job fails with a user error), ``crash_at`` (… raises an unexpected exception)."""

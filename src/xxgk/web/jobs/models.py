@@ -9,14 +9,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "运行中"
-    SUCCEEDED = "succeeded", "已完成"
-    FAILED = "failed", "失败"
-    CANCELLED = "cancelled", "已取消"
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("运行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+    CANCELLED = "cancelled", _("已取消")
 
 
 #: States a job never leaves (except by an explicit retry of a failed job).

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext
 
 from xxgk.web.jobs.models import FileRole, Job, JobFile, JobItem, JobStatus
 from xxgk.web.jobs.registry import kind_label
@@ -100,9 +101,9 @@ def job_progress(*, job: Job) -> JobProgress:
     return JobProgress(
         id=job.pk,
         kind=job.kind,
-        kind_label=kind_label(job.kind),
+        kind_label=gettext(kind_label(job.kind)),
         status=job.status,
-        status_label=JobStatus(job.status).label,
+        status_label=str(JobStatus(job.status).label),
         done=job.done,
         total=job.total,
         percent=job.percent,

@@ -10,6 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -48,7 +50,7 @@ def job_list_view(request: HttpRequest) -> HttpResponse:
         request,
         "jobs/job_list.html",
         {
-            "jobs": [(job, kind_label(job.kind)) for job in jobs[:LIST_LIMIT]],
+            "jobs": [(job, _(kind_label(job.kind))) for job in jobs[:LIST_LIMIT]],
             "truncated": len(jobs) > LIST_LIMIT,
             "statuses": JobStatus.choices,
             "status": status,
@@ -72,7 +74,7 @@ def job_detail_view(request: HttpRequest, job_id: int) -> HttpResponse:
         "jobs/job_detail.html",
         {
             "job": job,
-            "label": kind_label(job.kind),
+            "label": _(kind_label(job.kind)),
             "progress": job_progress(job=job),
             "items": items,
             "item_count": job_item_count(job=job),
@@ -113,7 +115,7 @@ def job_cancel_view(request: HttpRequest, job_id: int) -> HttpResponse:
     except JobError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "任务已取消" if job.finished else "已请求取消，任务将在当前文件处理完后停止")
+        messages.success(request, _("任务已取消") if job.finished else _("已请求取消，任务将在当前文件处理完后停止"))
     return redirect("jobs:detail", job_id=job.pk)
 
 
@@ -126,7 +128,7 @@ def job_retry_view(request: HttpRequest, job_id: int) -> HttpResponse:
     except JobError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "任务已重新排队，已完成的部分不会重复处理")
+        messages.success(request, _("任务已重新排队，已完成的部分不会重复处理"))
     return redirect("jobs:detail", job_id=job.pk)
 
 
@@ -142,7 +144,7 @@ def _working_bodies(request: HttpRequest) -> list[tuple[int, str]]:
 def batch_check_new_view(request: HttpRequest) -> HttpResponse:
     bodies = _working_bodies(request)
     if not bodies:
-        raise PermissionDenied("只有机关工作人员可以提交批量检查")
+        raise PermissionDenied(_("只有机关工作人员可以提交批量检查"))
     form = BatchCheckForm(request.POST or None, request.FILES or None, bodies=bodies)
     if request.method == "POST" and form.is_valid():
         inputs = form.inputs()
@@ -157,6 +159,14 @@ def batch_check_new_view(request: HttpRequest) -> HttpResponse:
                 key=f"batch_check:{user.pk}:{form.cleaned_data['submission']}",
                 inputs=inputs,
             )
-            messages.success(request, f"已提交批量检查（任务 #{job.pk}），共 {len(inputs)} 个文件")
+            messages.success(
+                request,
+                ngettext(
+                    "已提交批量检查（任务 #%(job)s），共 %(n)s 个文件",
+                    "已提交批量检查（任务 #%(job)s），共 %(n)s 个文件",
+                    len(inputs),
+                )
+                % {"job": job.pk, "n": len(inputs)},
+            )
             return redirect("jobs:detail", job_id=job.pk)
     return render(request, "jobs/batch_check_new.html", {"form": form})

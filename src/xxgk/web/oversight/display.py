@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from xxgk.web.oversight.charts import Series, Value, bar_chart, format_value, line_chart
 from xxgk.web.oversight.figures import (
@@ -47,31 +48,31 @@ def year_charts(figures: KeyFigures, *, year: int) -> list[Chart]:
     """The charts of one year's combined report."""
     charts: list[Chart] = []
     items = [(APPLICANT_LABELS[c], figures.received[c]) for c in APPLICANT_COLUMNS]
-    title = f"{year}年新收申请（按申请人类型）"
+    title = _("%(year)s年新收申请（按申请人类型）") % {"year": year}
     charts.append(
         Chart(
             "chart-applicants",
             title,
             _svg(bar_chart(chart_id="chart-applicants", title=title, items=items, unit="件")),
-            ("申请人类型", "本年新收（件）"),
-            (*((label, _fmt(v)) for label, v in items), ("总计", _fmt(figures.received["total"]))),
+            (_("申请人类型"), _("本年新收（件）")),
+            (*((label, _fmt(v)) for label, v in items), (_("总计"), _fmt(figures.received["total"]))),
         )
     )
     items = [(label, figures.outcomes[g]) for g, label in OUTCOME_GROUPS.items()]
-    title = f"{year}年办理结果（按结果类别）"
+    title = _("%(year)s年办理结果（按结果类别）") % {"year": year}
     charts.append(
         Chart(
             "chart-outcomes",
             title,
             _svg(bar_chart(chart_id="chart-outcomes", title=title, items=items, unit="件")),
-            ("办理结果", "件数"),
-            (*((label, _fmt(v)) for label, v in items), ("总计", _fmt(figures.outcomes["total"]))),
+            (_("办理结果"), _("件数")),
+            (*((label, _fmt(v)) for label, v in items), (_("总计"), _fmt(figures.outcomes["total"]))),
         )
     )
     groups = {**REMEDY_GROUPS, SUITS: SUITS_LABEL}
     shares = [(label, figures.corrected[g]) for g, label in groups.items()]
     short = [REMEDY_SHORT[g] for g in groups]
-    title = f"{year}年行政复议、行政诉讼结果被纠正的比例"
+    title = _("%(year)s年行政复议、行政诉讼结果被纠正的比例") % {"year": year}
     charts.append(
         Chart(
             "chart-corrected",
@@ -85,9 +86,9 @@ def year_charts(figures: KeyFigures, *, year: int) -> list[Chart]:
                     notes=[s.note for label, s in shares],
                 )
             ),
-            ("类别", "结果纠正", "已审结（维持＋纠正＋其他）", "纠正比例"),
+            (_("类别"), _("结果纠正"), _("已审结（维持＋纠正＋其他）"), _("纠正比例")),
             tuple((label, _fmt(s.part), _fmt(s.whole), _fmt(s.percent, percent=True)) for label, s in shares),
-            note="纠正比例 = 结果纠正 ÷（结果维持＋结果纠正＋其他结果），尚未审结的不计入；没有审结案件的记为“—”。",
+            note=_("纠正比例 = 结果纠正 ÷（结果维持＋结果纠正＋其他结果），尚未审结的不计入；没有审结案件的记为“—”。"),
         )
     )
     return charts
@@ -98,32 +99,32 @@ def history_charts(history: list[YearFigures]) -> list[Chart]:
     years = [h for h in history if h.figures is not None]
     if len(years) < 2:
         return []
-    labels = [f"{h.year}年" for h in years]
+    labels = [_("%(year)s年") % {"year": h.year} for h in years]
     figures = [h.figures for h in years if h.figures is not None]
     counts = [
-        Series("本年新收", tuple(f.received_total for f in figures)),
-        Series("办理结果总计", tuple(f.handled_total for f in figures)),
+        Series(_("本年新收"), tuple(f.received_total for f in figures)),
+        Series(_("办理结果总计"), tuple(f.handled_total for f in figures)),
         Series("予以公开", tuple(f.outcomes["granted"] for f in figures)),
     ]
-    title = "历年申请数量"
+    title = _("历年申请数量")
     charts = [
         Chart(
             "chart-history-counts",
             title,
             _svg(line_chart(chart_id="chart-history-counts", title=title, categories=labels, series=counts, unit="件")),
-            ("年度", "汇总机关数", *(s.name for s in counts)),
+            (_("年度"), _("汇总机关数"), *(s.name for s in counts)),
             tuple(
                 (label, str(h.included), *(_fmt(s.values[i]) for s in counts))
                 for i, (label, h) in enumerate(zip(labels, years, strict=True))
             ),
-            note="各年度按当年已发布（含外部导入）的下级机关年报汇总，各年度计入的机关可能不同。",
+            note=_("各年度按当年已发布（含外部导入）的下级机关年报汇总，各年度计入的机关可能不同。"),
         )
     ]
     shares = [
         Series("行政复议", tuple(f.corrected["review"].percent for f in figures)),
         Series(REMEDY_SHORT[SUITS], tuple(f.corrected[SUITS].percent for f in figures)),
     ]
-    title = "历年行政复议、行政诉讼结果被纠正的比例"
+    title = _("历年行政复议、行政诉讼结果被纠正的比例")
     charts.append(
         Chart(
             "chart-history-corrected",
@@ -133,7 +134,7 @@ def history_charts(history: list[YearFigures]) -> list[Chart]:
                     chart_id="chart-history-corrected", title=title, categories=labels, series=shares, percent=True
                 )
             ),
-            ("年度", *(s.name for s in shares)),
+            (_("年度"), *(s.name for s in shares)),
             tuple((label, *(_fmt(s.values[i], percent=True) for s in shares)) for i, label in enumerate(labels)),
         )
     )

@@ -1,19 +1,21 @@
 """Downloads of the combined report: XLSX (the combined tables as the report engine writes them, plus a sheet of
 every subordinate body's status and findings and a sheet of each included body's key figures), and DOCX, PDF,
-HTML, JSON of the combined tables (:func:`xxgk.render.render`)."""
+HTML, JSON of the combined tables (:func:`xxgk.render.render`). The XLSX is deterministic like the engine's: the
+same data always gives the same bytes."""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from xxgk.core.model import Number
 from xxgk.render import render
 from xxgk.render.xlsx_renderer import build_workbook
+from xxgk.render.zipfix import workbook_bytes
 from xxgk.web.oversight.figures import (
     APPLICANT_COLUMNS,
     APPLICANT_LABELS,
@@ -40,10 +42,10 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 def _text(value: object) -> object:
     """A cell value: numbers as numbers; text never taken for a formula (a name starting with ``=`` stays
-    text)."""
+    text), without the control characters a worksheet cannot hold (openpyxl would raise)."""
     if value is None or isinstance(value, (int, float, Decimal)):
         return value
-    text = str(value)
+    text = str(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -126,9 +128,7 @@ def combined_xlsx(*, combined: Combined, overview: Overview) -> bytes:
         *[f"{remedy_labels[g]}·{what}" for g in (*REMEDY_GROUPS, SUITS) for what in ("纠正", "审结", "纠正率%")],
     ]
     _sheet(wb, SHEET_FIGURES, header, figure_rows, [18, 36, 10, *([12] * (len(header) - 3))])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)  # build_workbook fixed the document times: the same data gives the same bytes
 
 
 def combined_file(*, combined: Combined, overview: Overview, fmt: str) -> bytes:

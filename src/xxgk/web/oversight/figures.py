@@ -16,12 +16,13 @@ never a guess.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from xxgk.core.model import Number, Report
-from xxgk.core.templates import S3_COLUMN_LABELS
+from xxgk.core.templates import S3_COLUMN_LABELS, get_template
 
 #: The applicant columns of table 3 (without the total), in template order.
 APPLICANT_COLUMNS: tuple[str, ...] = ("natural", "business", "research", "nonprofit", "legal", "other_org")
@@ -100,11 +101,6 @@ class KeyFigures:
         return self.outcomes.get("total")
 
 
-def _value(report: Report, code: str) -> Number | None:
-    cell = report.cells.get(code)
-    return cell.value if cell is not None and cell.is_number else None
-
-
 def _sum(values: Iterable[Number | None]) -> Number | None:
     total: Number = 0
     for value in values:
@@ -114,33 +110,66 @@ def _sum(values: Iterable[Number | None]) -> Number | None:
     return total
 
 
-def outcome_rows(report: Report) -> dict[str, tuple[str, ...]]:
-    """``OUTCOME_GROUPS`` key → the table-3 outcome rows of ``report``'s template in that group."""
-    rows = report.s3_template.s3_outcome_rows
+@lru_cache(maxsize=8)
+def outcome_rows_of(template: str) -> dict[str, tuple[str, ...]]:
+    """``OUTCOME_GROUPS`` key → the table-3 outcome rows of ``template`` in that group (shared: do not change)."""
+    rows = get_template(template).s3_outcome_rows
     return {group: tuple(r for r in rows if r.split(".", 1)[0] == group) for group in OUTCOME_GROUPS}
 
 
-def key_figures(report: Report) -> KeyFigures:
-    received = {c: _value(report, f"s3.received.{c}") for c in (*APPLICANT_COLUMNS, "total")}
+def outcome_rows(report: Report) -> dict[str, tuple[str, ...]]:
+    """``OUTCOME_GROUPS`` key → the table-3 outcome rows of ``report``'s template in that group."""
+    return outcome_rows_of(report.template_of("s3"))
+
+
+@lru_cache(maxsize=8)
+def figure_codes(template: str) -> tuple[str, ...]:
+    """Every cell the key figures of a report of ``template`` (table 3's version) are made of."""
+    codes = [f"s3.received.{c}" for c in (*APPLICANT_COLUMNS, "total")]
+    codes += [f"s3.{row}.total" for rows in outcome_rows_of(template).values() for row in rows]
+    codes += ["s3.total.total", "s3.carried_in.total", "s3.carried_out.total"]
+    codes += [f"s4.{group}.{c}" for group in REMEDY_GROUPS for c in ("corrected", *DECIDED_COLUMNS)]
+    return tuple(dict.fromkeys(codes))
+
+
+def figures_from_cells(
+    *, year: int | None, template: str, cells: Mapping[str, Number | None] | Callable[[str], Number | None]
+) -> KeyFigures:
+    """The key figures of a report of ``template`` whose cells are ``cells`` (code → number, ``None`` or missing
+    when not a number; or a function of the code): the cells of one report, or the sums of several
+    (:func:`~xxgk.web.oversight.digest.sum_cells`) — the figures of their combined report."""
+    value = cells if callable(cells) else cells.get
+    received = {c: value(f"s3.received.{c}") for c in (*APPLICANT_COLUMNS, "total")}
     outcomes = {
-        group: _sum(_value(report, f"s3.{row}.total") for row in rows) if rows else None
-        for group, rows in outcome_rows(report).items()
+        group: _sum(value(f"s3.{row}.total") for row in rows) if rows else None
+        for group, rows in outcome_rows_of(template).items()
     }
-    outcomes["total"] = _value(report, "s3.total.total")
+    outcomes["total"] = value("s3.total.total")
     corrected: dict[str, Share] = {}
     for group in REMEDY_GROUPS:
         corrected[group] = Share(
-            part=_value(report, f"s4.{group}.corrected"),
-            whole=_sum(_value(report, f"s4.{group}.{c}") for c in DECIDED_COLUMNS),
+            part=value(f"s4.{group}.corrected"),
+            whole=_sum(value(f"s4.{group}.{c}") for c in DECIDED_COLUMNS),
         )
     suits = [corrected["suit_direct"], corrected["suit_after_review"]]
     corrected[SUITS] = Share(part=_sum(s.part for s in suits), whole=_sum(s.whole for s in suits))
     return KeyFigures(
-        year=report.year,
-        template=report.template,
+        year=year,
+        template=template,
         received=received,
         outcomes=outcomes,
-        carried_in=_value(report, "s3.carried_in.total"),
-        carried_out=_value(report, "s3.carried_out.total"),
+        carried_in=value("s3.carried_in.total"),
+        carried_out=value("s3.carried_out.total"),
         corrected=corrected,
     )
+
+
+def key_figures(report: Report) -> KeyFigures:
+    return figures_from_cells(
+        year=report.year, template=report.template_of("s3"), cells=lambda code: _value(report, code)
+    )
+
+
+def _value(report: Report, code: str) -> Number | None:
+    cell = report.cells.get(code)
+    return cell.value if cell is not None and cell.is_number else None

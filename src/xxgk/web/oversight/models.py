@@ -72,3 +72,45 @@ class ExternalReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.body_id} {self.year} {self.filename}"
+
+
+class PublishedDigest(models.Model):
+    """The digest of a published report (:mod:`xxgk.web.oversight.digest`): the numbers of tables 3 and 4, the
+    template versions and the rules' counts, read once from a version published in xxgk (``version``) or from an
+    upload (``external``) — both never change — so that the overview and the figures over the years read one row
+    instead of parsing every report. Derived data, a cache: written when the version is published or the file
+    uploaded (and by the migration for the rows before it), computed again when read if missing or made with other
+    rules (``basis``). Not audited: it records no decision."""
+
+    version = models.OneToOneField(
+        "reports.ReportVersion", verbose_name="本系统发布的版本", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    external = models.OneToOneField(
+        ExternalReport, verbose_name="外部导入的报告", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+",
+    )  # fmt: skip
+    #: :func:`~xxgk.web.oversight.digest.digest_basis` of the code that computed the row.
+    basis = models.CharField("计算依据", max_length=64)
+    template = models.CharField("表三模板版本", max_length=4)
+    s2_template = models.CharField("表二模板版本", max_length=4)
+    #: Code → number (a ``Decimal`` as text) or null, every cell of tables 3 and 4.
+    cells = models.JSONField("表三、表四数据")
+    errors = models.PositiveIntegerField("错误数")
+    warnings = models.PositiveIntegerField("警告数")
+    computed_at = models.DateTimeField("计算时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "已发布年报摘要"
+        verbose_name_plural = "已发布年报摘要"
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(version__isnull=False, external__isnull=True)
+                | models.Q(version__isnull=True, external__isnull=False),
+                name="publisheddigest_one_source",
+            ),
+        )
+
+    def __str__(self) -> str:
+        source = f"version {self.version_id}" if self.version_id else f"upload {self.external_id}"
+        return f"digest of {source}"

@@ -1,5 +1,7 @@
 """What the oversight pages read from the reports app (the report lifecycle): each body's report status for a
-year, and the published reports (latest version) of many bodies and years at once.
+year, the latest published versions of many bodies and years at once — without their reports
+(:func:`published_versions`), with their digests (:func:`version_digests`, see :mod:`xxgk.web.oversight.digest`)
+or with their reports read back (:func:`published_reports`, for the combined report of one year).
 
 The reports app owns the lifecycle; this module is the one place that knows its names, so that the overview and
 the combined report do not depend on its internals.
@@ -7,12 +9,14 @@ the combined report do not depend on its internals.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from xxgk.core.model import Report
+from xxgk.web.oversight.digest import Digest
+from xxgk.web.oversight.digests import digests_read
 
 
 class LifecycleStatus(StrEnum):
@@ -43,6 +47,19 @@ class Published:
     version: int | None
     published_on: date | None
     latest_on: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedVersion:
+    """The latest published version of a body's report on a year, without its report: ``version_id`` the row,
+    ``version`` its number, ``published_on`` the day the report was first published, ``latest_on`` this version's."""
+
+    body_id: int
+    year: int
+    version_id: int
+    version: int
+    published_on: date
+    latest_on: date
 
 
 def status_map(*, body_ids: Collection[int], year: int) -> dict[int, StatusInfo]:
@@ -76,3 +93,45 @@ def published_reports(*, body_ids: Collection[int], years: Collection[int]) -> d
             latest_on=item.published_on,
         )
     return out
+
+
+def published_versions(*, body_ids: Collection[int], years: Collection[int]) -> dict[tuple[int, int], PublishedVersion]:
+    """``(body_id, year)`` → the latest published version (without its report) of every report of ``body_ids`` on
+    ``years`` published in xxgk: two queries whatever the number of bodies. The caller has access-checked."""
+    from django.db.models import Min, OuterRef, Subquery
+
+    from xxgk.web.reports.models import ReportVersion
+
+    ids, wanted = sorted(set(body_ids)), sorted(set(years))
+    if not ids or not wanted:
+        return {}
+    scope = ReportVersion.objects.filter(report__body_id__in=ids, report__year__in=wanted)
+    firsts = dict(scope.values("report_id").annotate(first=Min("published_on")).values_list("report_id", "first"))
+    latest = Subquery(
+        ReportVersion.objects.filter(report_id=OuterRef("report_id")).order_by("-number").values("number")[:1]
+    )
+    rows = scope.filter(number=latest).values_list(
+        "pk", "report_id", "report__body_id", "report__year", "number", "published_on"
+    )
+    return {
+        (body_id, year): PublishedVersion(
+            body_id=body_id,
+            year=year,
+            version_id=pk,
+            version=number,
+            published_on=firsts.get(report_id, on),
+            latest_on=on,
+        )
+        for pk, report_id, body_id, year, number, on in rows
+    }
+
+
+def version_digests(version_ids: Collection[int]) -> dict[int, Digest]:
+    """Version id → the digest of its report (stored; computed from the version's JSON the first time)."""
+    from xxgk.web.reports.models import ReportVersion
+
+    def load(ids: list[int]) -> Iterator[tuple[int, Report]]:
+        for pk, text in ReportVersion.objects.filter(pk__in=ids).values_list("pk", "report_json"):
+            yield pk, Report.from_json(text)
+
+    return digests_read(source="version", ids=version_ids, load=load)

@@ -9,30 +9,37 @@ of their own body lists only the bodies below it). Uploading the published file 
 body: the office (政务公开办公室) of the supervisor collects the reports.
 
 A fixed number of queries per page, whatever the number of bodies: the body tree (one query), the report
-statuses (the reports app's map), the current external uploads (one query), the published versions (the
-reports app's bulk read).
+statuses (the reports app's map), the current external uploads (one query, without their files and JSON), the
+latest published versions (two queries) and their digests (one query; see :mod:`xxgk.web.oversight.digest` —
+the error counts and the figures over the years come from them, no report is parsed). Only the combined report of
+one year reads the reports themselves (two queries for the versions, one for the uploads).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from xxgk.batch.aggregate import Aggregation, AggregationError, Aggregator
 from xxgk.core.errors import XxgkError
-from xxgk.core.findings import Finding, Severity
+from xxgk.core.findings import Finding
 from xxgk.core.model import Report
 from xxgk.rules import check
 from xxgk.web.oversight import published as lifecycle
-from xxgk.web.oversight.figures import KeyFigures, key_figures
+from xxgk.web.oversight.digest import Digest, sum_cells
+from xxgk.web.oversight.digests import digests_read
+from xxgk.web.oversight.figures import KeyFigures, figure_codes, figures_from_cells, key_figures
 from xxgk.web.oversight.models import ExternalReport
-from xxgk.web.oversight.published import LifecycleStatus, Published
+from xxgk.web.oversight.published import LifecycleStatus, PublishedVersion
 from xxgk.web.reports.counting import report_template
 from xxgk.web.reports.selectors import FIRST_YEAR, LAST_YEAR
 from xxgk.web.tenancy.models import Body, BodyKind, MemberRole, Membership
@@ -59,11 +66,11 @@ class OverviewStatus(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "not_started": "未开始",
-            "drafting": "编制中",
-            "under_approval": "审批中",
-            "published": "已发布",
-            "external": "已发布（外部导入）",
+            "not_started": gettext_noop("未开始"),
+            "drafting": gettext_noop("编制中"),
+            "under_approval": gettext_noop("审批中"),
+            "published": gettext_noop("已发布"),
+            "external": gettext_noop("已发布（外部导入）"),
         }[self.value]
 
     @property
@@ -216,11 +223,29 @@ def external_report(row: ExternalReport) -> Report:
 
 
 def external_current(*, body_ids: Collection[int], years: Collection[int]) -> dict[tuple[int, int], ExternalReport]:
-    """``(body_id, year)`` → the current upload (one query; the file bytes are not loaded)."""
+    """``(body_id, year)`` → the current upload (one query; the file, the report JSON and the findings are not
+    loaded: :func:`external_report_data` reads the reports, :func:`external_digests` their digests)."""
     rows = ExternalReport.objects.filter(body_id__in=list(body_ids), year__in=list(years), current=True).defer(
-        "content"
+        "content", "report_json", "findings"
     )
     return {(r.body_id, r.year): r for r in rows}
+
+
+def external_report_data(ids: Collection[int]) -> dict[int, Any]:
+    """Upload id → its stored report JSON (one query; read it with ``Report.from_dict``)."""
+    if not ids:
+        return {}
+    return dict(ExternalReport.objects.filter(pk__in=list(ids)).values_list("pk", "report_json"))
+
+
+def _load_external_reports(ids: Collection[int]) -> Iterator[tuple[int, Report]]:
+    for pk, data in external_report_data(ids).items():
+        yield pk, Report.from_dict(data)
+
+
+def external_digests(ids: Collection[int]) -> dict[int, Digest]:
+    """Upload id → the digest of its report (stored at the upload; computed from its JSON if missing)."""
+    return digests_read(source="external", ids=ids, load=_load_external_reports)
 
 
 def access_external_by_id(user: AnyUser, report_id: int) -> ExternalReport:
@@ -247,17 +272,6 @@ def external_history(*, body_id: int, year: int) -> list[ExternalReport]:
 # -- the overview --------------------------------------------------------------------------------------
 
 
-def count_findings(findings: Iterable[Finding]) -> tuple[int, int]:
-    """``(errors, warnings)``."""
-    errors = warnings = 0
-    for f in findings:
-        if f.severity is Severity.ERROR:
-            errors += 1
-        elif f.severity is Severity.WARNING:
-            warnings += 1
-    return errors, warnings
-
-
 @dataclass(frozen=True)
 class OverviewRow:
     """One subordinate body on the overview."""
@@ -273,7 +287,8 @@ class OverviewRow:
     warnings: int | None = None
     #: The current external upload (also when xxgk has a published version, which then takes precedence).
     external: ExternalReport | None = None
-    published: Published | None = None
+    #: The latest version published in xxgk (without its report).
+    published: PublishedVersion | None = None
 
     @property
     def kind_label(self) -> str:
@@ -326,7 +341,8 @@ def overview_rows(*, supervisor: Body, year: int, tree: Tree | None = None) -> l
     ids = [pk for pk, _ in below]
     statuses = lifecycle.status_map(body_ids=ids, year=year)
     externals = external_current(body_ids=ids, years=[year])
-    published = lifecycle.published_reports(body_ids=ids, years=[year])
+    published = lifecycle.published_versions(body_ids=ids, years=[year])
+    digests = lifecycle.version_digests([v.version_id for v in published.values()])
     rows: list[OverviewRow] = []
     for pk, depth in below:
         body = tree.bodies[pk]
@@ -335,7 +351,7 @@ def overview_rows(*, supervisor: Body, year: int, tree: Tree | None = None) -> l
         external = externals.get((pk, year))
         mine = published.get((pk, year))
         if mine is not None:
-            errors, warnings = count_findings(check(mine.report))
+            digest = digests[mine.version_id]
             rows.append(
                 OverviewRow(
                     body=body,
@@ -347,8 +363,8 @@ def overview_rows(*, supervisor: Body, year: int, tree: Tree | None = None) -> l
                     late=info.late
                     if info is not None
                     else _late(published_on=mine.published_on, year=year, today=today),
-                    errors=errors,
-                    warnings=warnings,
+                    errors=digest.errors,
+                    warnings=digest.warnings,
                     external=external,
                     published=mine,
                 )
@@ -521,16 +537,19 @@ def combined_report(*, supervisor: Body, year: int, rows: list[OverviewRow] | No
     """The combined report of ``year`` (see :class:`Combined`); its tables are checked with the rules (the
     narrative of a combined report is generated, so the narrative rules do not apply)."""
     rows = rows if rows is not None else overview_rows(supervisor=supervisor, year=year)
+    reports = lifecycle.published_reports(body_ids=[r.body.pk for r in rows if r.published is not None], years=[year])
+    uploads = external_report_data([r.external.pk for r in rows if r.published is None and r.external is not None])
     contributions: list[Contribution] = []
     out = Combined(supervisor=supervisor, year=year)
     for row in rows:
-        if row.published is not None:
+        mine = reports.get((row.body.pk, year)) if row.published is not None else None
+        if mine is not None:
             contributions.append(
-                Contribution(row.body, row.published.report, None, row.version, row.published_on),
+                Contribution(row.body, mine.report, None, mine.version, row.published_on),
             )
-        elif row.external is not None:
+        elif row.external is not None and row.external.pk in uploads:
             try:
-                report = external_report(row.external)
+                report = Report.from_dict(uploads[row.external.pk])
             except XxgkError as exc:  # pragma: no cover - stored from a report the engine produced
                 out.excluded.append((Contribution(row.body, Report(template=report_template(year))), exc.message))
                 continue
@@ -558,30 +577,47 @@ class YearFigures:
 
 def combined_history(*, supervisor: Body, year: int, span: int = HISTORY_YEARS) -> list[YearFigures]:
     """The combined figures of ``year`` and the years before it (up to ``span`` years, from 2019), oldest first;
-    years without any published report are left out. A fixed number of queries for all the years."""
+    years without any published report are left out. Made from the digests of the reports (no report is parsed):
+    the same figures as the combined report of each year (:func:`combined_report`), in a fixed number of queries
+    for all the years and bodies."""
     tree = Tree.load()
     ids = [pk for pk, _ in tree.descendants(supervisor.pk)]
     years = list(range(max(FIRST_YEAR, year - span + 1), year + 1))
-    published = lifecycle.published_reports(body_ids=ids, years=years)
+    published = lifecycle.published_versions(body_ids=ids, years=years)
     externals = external_current(body_ids=ids, years=years)
+    mine_digests = lifecycle.version_digests([v.version_id for v in published.values()])
+    upload_digests = external_digests(
+        [e.pk for key, e in externals.items() if key not in published]  # a version in xxgk takes precedence
+    )
     out: list[YearFigures] = []
     for y in years:
-        contributions: list[Contribution] = []
+        contributions: list[tuple[Body, Digest]] = []
         for pk in ids:
             mine = published.get((pk, y))
             external = externals.get((pk, y))
             if mine is not None:
-                contributions.append(Contribution(tree.bodies[pk], mine.report, None, mine.version))
+                contributions.append((tree.bodies[pk], mine_digests[mine.version_id]))
             elif external is not None:
-                contributions.append(Contribution(tree.bodies[pk], external_report(external), external))
-        if not contributions:
-            continue
-        aggregation, included, _excluded, _error = _aggregate(supervisor, y, contributions)
-        out.append(
-            YearFigures(
-                year=y,
-                included=len(included),
-                figures=key_figures(aggregation.report) if aggregation is not None else None,
-            )
-        )
+                contributions.append((tree.bodies[pk], upload_digests[external.pk]))
+        if contributions:
+            out.append(year_figures(y, contributions))
     return out
+
+
+_SPACE = re.compile(r"[\s\u3000]+")
+
+
+def year_figures(year: int, contributions: list[tuple[Body, Digest]]) -> YearFigures:
+    """The figures of the combined report of ``year`` made of these bodies' reports, from their digests: the
+    reports of another template than the year's are left out and every cell is summed only when each report has
+    a number there — as :func:`_aggregate` and :class:`~xxgk.batch.aggregate.Aggregator` do (which also refuse
+    two bodies of the same name: no figures then)."""
+    expected = report_template(year)
+    included = [(b, d) for b, d in contributions if d.template == expected and d.s2_template == expected]
+    names = [_SPACE.sub("", body.name) for body, _ in included]
+    if not included or len(set(names)) < len(names):
+        return YearFigures(year=year, included=len(included), figures=None)
+    cells = sum_cells((d.cells for _, d in included), figure_codes(expected))
+    return YearFigures(
+        year=year, included=len(included), figures=figures_from_cells(year=year, template=expected, cells=cells)
+    )

@@ -4,7 +4,7 @@ the supervising body's office (one file, or a ZIP of many bodies' files), and th
 Who: the role 管理员 or 审核人 in a body above the report's body (see :mod:`xxgk.web.oversight.selectors`).
 Every service reads the file with the report engine first (nothing is written when it cannot be read), then
 writes in one transaction: the body's current upload for the year, if any, is ended (replaced) and the new one
-added, with an audit event. Rows are never deleted.
+added with its digest (:mod:`xxgk.web.oversight.digest`), with an audit event. Rows are never deleted.
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from xxgk.batch.archive import ArchiveError, ZipLimits, list_members, read_member
+from xxgk.core.model import Report
 from xxgk.web.audit.codes import AuditCode
 from xxgk.web.audit.services import audit_record
 from xxgk.web.oversight import published as lifecycle
+from xxgk.web.oversight.digests import digest_save
 from xxgk.web.oversight.models import EndReason, ExternalReport
-from xxgk.web.oversight.published import Published
+from xxgk.web.oversight.published import PublishedVersion
 from xxgk.web.oversight.selectors import (
     UPLOAD_DENIED,
     Tree,
@@ -56,13 +58,13 @@ def _target(actor: User, body_id: int, tree: Tree) -> None:
         raise PermissionDenied(UPLOAD_DENIED)
 
 
-def _published_message(name: str, year: int, mine: Published) -> str:
+def _published_message(name: str, year: int, mine: PublishedVersion) -> str:
     version = f"（第{mine.version}版）" if mine.version else ""
     return f"{name}已在本系统发布 {year} 年度报告{version}，汇总使用系统内发布的版本，无需导入外部文件"
 
 
 def _already_published(body_id: int, year: int, name: str) -> None:
-    mine = lifecycle.published_reports(body_ids=[body_id], years=[year]).get((body_id, year))
+    mine = lifecycle.published_versions(body_ids=[body_id], years=[year]).get((body_id, year))
     if mine is not None:
         raise UploadRejected(_published_message(name, year, mine))
 
@@ -104,6 +106,7 @@ def _save(
         row.ended_reason = EndReason.REPLACED
         row.save(update_fields=["current", "ended_at", "ended_by", "ended_reason"])
     report = read.report
+    stored = read.report_json()
     row = ExternalReport.objects.create(
         body_id=body_id,
         year=year,
@@ -112,7 +115,7 @@ def _save(
         size=len(read.data),
         sha256=read.sha256,
         format=read.format,
-        report_json=read.report_json(),
+        report_json=stored,
         template=report.template,
         s2_template=report.template_of("s2"),
         printed_body=(report.body or "")[:300],
@@ -125,6 +128,7 @@ def _save(
         uploaded_by=actor,
         uploaded_at=now,
     )
+    digest_save(source="external", pk=row.pk, report=Report.from_dict(stored))  # what the pages will read back
     audit_record(
         code=AuditCode.OVERSIGHT_EXTERNAL_UPLOADED,
         actor=actor,
@@ -255,7 +259,7 @@ def external_reports_import_zip(*, actor: User, supervisor_id: int, year: int, f
     if not listing.members:
         raise UploadRejected(f"“{name}”中没有年报文件（.txt .html .docx .doc .pdf .json）")
     to_save: list[tuple[int, ReadReport]] = []
-    already = lifecycle.published_reports(body_ids=list(matched), years=[year])
+    already = lifecycle.published_versions(body_ids=list(matched), years=[year])
     for body_id, files in matched.items():
         body_name = tree.bodies[body_id].name
         if len(files) > 1:

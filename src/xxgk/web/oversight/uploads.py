@@ -23,10 +23,12 @@ from xxgk.web.reports.counting import report_template
 
 #: Largest report file accepted (a long PDF report is a few MB).
 MAX_UPLOAD_BYTES = 20 * 2**20
-#: Largest ZIP of many bodies' reports accepted.
-MAX_ZIP_BYTES = 200 * 2**20
+#: Largest ZIP of many bodies' reports accepted: below the whole-request ceiling (``XXGK_MAX_REQUEST_MB``, 110 MB by
+#: default, and nginx's ``client_max_body_size`` in deploy/), so the form's own clear error is what users see; a
+#: province's reports go up in several ZIPs, or through the batch-check job.
+MAX_ZIP_BYTES = 100 * 2**20
 SIZE_LIMIT_TEXT = "20 MB"
-ZIP_LIMIT_TEXT = "200 MB"
+ZIP_LIMIT_TEXT = "100 MB"
 
 _SPACE = re.compile(r"[\s\u3000]+")
 #: Endings of body names left out when matching (大渡口区八桥镇人民政府 is also 大渡口区八桥镇).

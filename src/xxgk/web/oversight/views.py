@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xxgk.core.errors import XxgkError
@@ -133,12 +134,14 @@ def combined_download(request: HttpRequest, body_id: int, year: int, fmt: str) -
     rows = overview_rows(supervisor=supervisor, year=year)
     combined = combined_report(supervisor=supervisor, year=year, rows=rows)
     if combined.report is None:
-        messages.error(request, f"无法下载：{combined.error}")
+        messages.error(request, _("无法下载：%(error)s") % {"error": combined.error})
         return redirect("oversight:combined", body_id=supervisor.pk, year=year)
     try:
         data = combined_file(combined=combined, overview=overview(supervisor=supervisor, year=year, rows=rows), fmt=fmt)
     except XxgkError as exc:
-        messages.error(request, f"无法生成 {fmt.upper()} 文件：{exc.message}")
+        messages.error(
+            request, _("无法生成 %(format)s 文件：%(error)s") % {"format": fmt.upper(), "error": exc.message}
+        )
         return redirect("oversight:combined", body_id=supervisor.pk, year=year)
     response = HttpResponse(data, content_type=FORMATS[fmt])
     filename = f"{supervisor.name}{year}年度政府信息公开工作年度报告汇总.{fmt}"
@@ -178,9 +181,13 @@ def upload_view(request: HttpRequest, body_id: int, year: int) -> HttpResponse:
         except UploadRejected as exc:
             form.add_error("file", exc.message)
         else:
-            messages.success(request, f"已导入 {row.body.name} {year} 年度报告：{row.filename}")
+            messages.success(
+                request,
+                _("已导入 %(name)s %(year)s 年度报告：%(filename)s")
+                % {"name": row.body.name, "year": year, "filename": row.filename},
+            )
             if row.parse_notes:
-                messages.warning(request, f"请注意：{row.parse_notes}")
+                messages.warning(request, _("请注意：%(notes)s") % {"notes": row.parse_notes})
             return redirect("oversight:external", report_id=row.pk)
     return render(
         request, "oversight/upload.html", {"supervisor": supervisor, "year": year, "form": form, "zip": False}
@@ -255,14 +262,18 @@ def external_withdraw(request: HttpRequest, report_id: int) -> HttpResponse:
         raise PermissionDenied(UPLOAD_DENIED)
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "未撤销：请填写撤销原因")
+        messages.error(request, _("未撤销：请填写撤销原因"))
         return redirect("oversight:external", report_id=row.pk)
     try:
         services.external_report_withdraw(
             actor=request_user(request), report_id=row.pk, reason=form.cleaned_data["reason"]
         )
     except UploadRejected as exc:
-        messages.error(request, f"未撤销：{exc.message}")
+        messages.error(request, _("未撤销：%(error)s") % {"error": exc.message})
     else:
-        messages.success(request, f"已撤销 {row.body.name} {row.year} 年度导入的报告：{row.filename}")
+        messages.success(
+            request,
+            _("已撤销 %(name)s %(year)s 年度导入的报告：%(filename)s")
+            % {"name": row.body.name, "year": row.year, "filename": row.filename},
+        )
     return redirect("oversight:external", report_id=row.pk)

@@ -13,10 +13,11 @@ A body has one chain per :class:`~xxgk.web.proactive.models.ChainKind`: proactiv
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
+from django.db.models import Prefetch
 
 from xxgk.core.signoff import (
     DEFAULT_CHAIN,
@@ -43,12 +44,22 @@ _DEFAULT_CHAINS: dict[str, Chain] = {ChainKind.ITEM.value: DEFAULT_CHAIN, ChainK
 class SubjectType:
     """A kind of subject: its code (``Signoff.subject_type``), a Chinese label, its page's URL by id, and
     optionally ``awaiting``: given subject ids, those still waiting for their review (a subject closed by its
-    owner meanwhile, e.g. an application withdrawn while its reply was in review, leaves the task lists)."""
+    owner meanwhile, e.g. an application withdrawn while its reply was in review, leaves the task lists), and
+    ``urls``: given subject ids, their pages' URLs at once (for a kind whose ``url`` needs a query, so that the
+    task list does not run one per task; an id left out has no page)."""
 
     code: str
     label: str
     url: Callable[[str], str]
     awaiting: Callable[[list[str]], Iterable[str | int]] | None = None
+    urls: Callable[[list[str]], Mapping[str, str]] | None = None
+
+    def urls_of(self, subject_ids: list[str]) -> dict[str, str]:
+        """Subject id → its page's URL (``""`` when it has none), from :attr:`urls` when the kind has it."""
+        if self.urls is None:
+            return {i: self.url(i) for i in subject_ids}
+        found = self.urls(subject_ids)
+        return {i: found.get(i, "") for i in subject_ids}
 
 
 _SUBJECT_TYPES: dict[str, SubjectType] = {}
@@ -60,9 +71,10 @@ def register_subject_type(
     label: str,
     url: Callable[[str], str],
     awaiting: Callable[[list[str]], Iterable[str | int]] | None = None,
+    urls: Callable[[list[str]], Mapping[str, str]] | None = None,
 ) -> None:
     """Declare a kind of subject (idempotent: registering the same code again replaces it)."""
-    _SUBJECT_TYPES[code] = SubjectType(code=code, label=label, url=url, awaiting=awaiting)
+    _SUBJECT_TYPES[code] = SubjectType(code=code, label=label, url=url, awaiting=awaiting, urls=urls)
 
 
 def subject_type_get(code: str) -> SubjectType | None:
@@ -193,6 +205,7 @@ def signoff_tasks(*, user: AnyUser) -> list[SignoffTask]:
         Signoff.objects.filter(phase=Phase.IN_REVIEW.value, body_id__in=list(roles))
         .exclude(drafter_id=user.pk)
         .select_related("body")
+        .prefetch_related(Prefetch("decisions", queryset=SignoffDecision.objects.order_by("id")))
         .order_by("submitted_at", "id")
     )
     rows = [row for row in candidates if row.next_role in roles[row.body_id]]
@@ -204,22 +217,31 @@ def signoff_tasks(*, user: AnyUser) -> list[SignoffTask]:
         ids = [row.subject_id for row in rows if row.subject_type == code]
         still = {str(i) for i in kind.awaiting(ids)}
         closed |= {(code, i) for i in ids if i not in still}
-    tasks: list[SignoffTask] = []
+    due: list[tuple[Signoff, Step]] = []
     for row in rows:
         if (row.subject_type, row.subject_id) in closed:
             continue
-        state = signoff_core(signoff=row)
+        state = signoff_core(signoff=row, decisions=list(row.decisions.all()))  # prefetched: no query per row
         reviewer = Reviewer(id=str(user.pk), roles=frozenset(roles[row.body_id]))
         step = state.next_step
         if step is None or not state.can_decide(reviewer):
             continue
+        due.append((row, step))
+    urls: dict[tuple[str, str], str] = {}
+    for code in {row.subject_type for row, _step in due}:
+        kind = subject_type_get(code)
+        if kind is not None:
+            ids = [row.subject_id for row, _step in due if row.subject_type == code]
+            urls |= {(code, i): url for i, url in kind.urls_of(ids).items()}
+    tasks: list[SignoffTask] = []
+    for row, step in due:
         kind = subject_type_get(row.subject_type)
         tasks.append(
             SignoffTask(
                 signoff=row,
                 step_name=step.name,
                 kind=kind.label if kind else row.subject_type,
-                url=kind.url(row.subject_id) if kind else "",
+                url=urls.get((row.subject_type, row.subject_id), ""),
             )
         )
     return tasks

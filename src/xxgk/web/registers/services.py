@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import CharField
 from django.http import Http404
 
 from xxgk.core.table2 import FigureField, LedgerError, document_errors, figure_errors
@@ -85,11 +86,22 @@ def amendment_data_of(doc: NormativeDocument) -> tuple[AmendmentData, ...]:
     )
 
 
+def _check_length(model: type[NormativeDocument | DocumentAmendment], values: dict[str, str]) -> None:
+    """:class:`LedgerError` when a text is longer than its column (PostgreSQL would refuse it: a 500)."""
+    for name, value in values.items():
+        field, text = model._meta.get_field(name), value.strip()
+        if isinstance(field, CharField) and field.max_length is not None and len(text) > field.max_length:
+            raise LedgerError(f"「{field.verbose_name}」最多 {field.max_length} 个字（现有 {len(text)} 个字）")
+
+
 def _check_document(data: DocumentData, amendments: tuple[AmendmentData, ...]) -> None:
     if not data.title.strip():
         raise LedgerError("请填写标题")
     if not data.doc_number.strip():
         raise LedgerError("请填写文号")
+    _check_length(NormativeDocument, {"title": data.title, "doc_number": data.doc_number})
+    for amendment in amendments:
+        _check_length(DocumentAmendment, {"doc_number": amendment.doc_number, "note": amendment.note})
     errors = document_errors(data.core(amendments))
     if errors:
         raise LedgerError("；".join(message for _field, message in errors))

@@ -440,6 +440,8 @@ def parse_figures(rows: list[tuple[int, list[Cell]]], *, latest_year: int) -> li
 # -- writing ----------------------------------------------------------------------------------------------------
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: The created/modified time written into every XLSX (determinism: the same rows give the same bytes).
+_FIXED_TIME = datetime(2000, 1, 1)  # noqa: DTZ001 - a constant stamp, not a point in time
 Out = str | int | Decimal | date | None
 
 
@@ -469,14 +471,22 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[Out]]) -> bytes:
 
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Out]], *, notes: Sequence[str] = ()) -> bytes:
+    """The XLSX bytes (sheet 数据, and 填写说明 when there are ``notes``); the same rows always give the same bytes
+    (fixed document times, ZIP entries repacked by :func:`xxgk.render.zipfix.workbook_bytes`)."""
     import openpyxl
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from xxgk.render.zipfix import workbook_bytes  # imports openpyxl's writer: only needed here
+
+    def text(value: str) -> str:  # control characters (a pasted vertical tab) cannot be stored in a worksheet
+        return safe_text(str(ILLEGAL_CHARACTERS_RE.sub("", value)))
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "数据"
-    sheet.append([safe_text(h) for h in header])
+    sheet.append([text(h) for h in header])
     for row in rows:
-        sheet.append([safe_text(v) if isinstance(v, str) else v for v in row])
+        sheet.append([text(v) if isinstance(v, str) else v for v in row])
     for cell in sheet[1]:
         cell.font = openpyxl.styles.Font(bold=True)
     for column in sheet.columns:
@@ -484,11 +494,12 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Out]], *, notes: S
     if notes:
         help_sheet = workbook.create_sheet("填写说明")
         for line in notes:
-            help_sheet.append([safe_text(line)])
+            help_sheet.append([text(line)])
         help_sheet.column_dimensions["A"].width = 100
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    props = workbook.properties
+    props.created = props.modified = _FIXED_TIME
+    props.creator = props.lastModifiedBy = "xxgk"
+    return workbook_bytes(workbook)
 
 
 def column_notes(columns: tuple[Column, ...]) -> list[str]:

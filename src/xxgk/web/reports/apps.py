@@ -36,7 +36,13 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from xxgk.web.proactive.selectors import register_published_reports_provider
         from xxgk.web.proactive.signoff_selectors import register_subject_type
-        from xxgk.web.reports.selectors import OBJECT_TYPE, subject_awaiting, subject_url
+        from xxgk.web.reports.selectors import OBJECT_TYPE, subject_awaiting, subject_url, subject_urls
 
-        register_subject_type(OBJECT_TYPE, label="政府信息公开工作年度报告", url=subject_url, awaiting=subject_awaiting)
+        register_subject_type(
+            OBJECT_TYPE,
+            label="政府信息公开工作年度报告",
+            url=subject_url,
+            awaiting=subject_awaiting,
+            urls=subject_urls,
+        )
         register_published_reports_provider(published_reports_for_public)

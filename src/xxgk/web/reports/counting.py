@@ -19,6 +19,7 @@ from enum import StrEnum
 from functools import cache
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from xxgk.core.errors import ReportError
 from xxgk.core.outcomes import ApplicantType, Outcome
@@ -158,10 +159,10 @@ class Uncounted(StrEnum):
 
 
 _UNCOUNTED_LABELS: dict[Uncounted, str] = {
-    Uncounted.PENDING_RECEIPT: "已登记、收到申请之日尚待确认的申请（确认前不计入表三）",
-    Uncounted.CLOSED_UNRECEIVED: "收到申请之日确定之前即已办结的申请（如确认前撤回，不计入表三）",
-    Uncounted.NO_OUTCOME: "本年办结但没有有效办理结果的申请（无法计入办理结果各行）",
-    Uncounted.BAD_TYPE: "申请人类型不是表三任何一列的申请（无法计入）",
+    Uncounted.PENDING_RECEIPT: gettext_noop("已登记、收到申请之日尚待确认的申请（确认前不计入表三）"),
+    Uncounted.CLOSED_UNRECEIVED: gettext_noop("收到申请之日确定之前即已办结的申请（如确认前撤回，不计入表三）"),
+    Uncounted.NO_OUTCOME: gettext_noop("本年办结但没有有效办理结果的申请（无法计入办理结果各行）"),
+    Uncounted.BAD_TYPE: gettext_noop("申请人类型不是表三任何一列的申请（无法计入）"),
 }
 
 

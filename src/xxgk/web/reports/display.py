@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from xxgk.core.findings import Severity
 from xxgk.core.model import CellState, Report
 from xxgk.core.outcomes import ApplicantType, Outcome
@@ -90,21 +92,25 @@ def s3_rule_text(code: str, year: int) -> str:
     cell = parse_s3_code(code, report_template(year))
     start, end = period.start.isoformat(), period.end.isoformat()
     measure = cell.measure
+    dates = {"start": start, "end": end, "last": year - 1}
     if measure is Measure.RECEIVED:
-        what = f"收到申请之日在 {start} 至 {end} 之间的申请"
+        what = _("收到申请之日在 %(start)s 至 %(end)s 之间的申请") % dates
     elif measure is Measure.CARRIED_IN:
-        what = f"收到申请之日早于 {start}、截至 {year - 1}-12-31 尚未办结的申请（即 {year - 1} 年的结转下年度）"
+        what = _("收到申请之日早于 %(start)s、截至 %(last)s-12-31 尚未办结的申请（即 %(last)s 年的结转下年度）") % dates
     elif measure is Measure.CARRIED_OUT:
-        what = f"收到申请之日不晚于 {end}、截至 {end} 尚未办结的申请"
+        what = _("收到申请之日不晚于 %(end)s、截至 %(end)s 尚未办结的申请") % dates
     else:
         if cell.row == "total":
-            kinds = "任一办理结果"
+            kinds = _("任一办理结果")
         else:
-            labels = [Outcome(v).label for v in row_outcomes(report_template(year))[cell.row]]
-            kinds = "、".join(f"“{label}”" for label in labels)
-        what = (
-            f"收到申请之日不晚于 {end}、办结日期（答复、当场答复、视为放弃或撤回之日）在 {start} 至 {end} 之间，"
-            f"办理结果为{kinds}的申请"
-        )
-    who = "全部申请人类型" if cell.column == "total" else f"申请人类型为“{ApplicantType(cell.column).full_label}”"
-    return f"{what}；{who}。"
+            labels = [_(Outcome(v).label) for v in row_outcomes(report_template(year))[cell.row]]
+            kinds = _("、").join(_("“%(label)s”") % {"label": label} for label in labels)
+        what = _(
+            "收到申请之日不晚于 %(end)s、办结日期（答复、当场答复、视为放弃或撤回之日）在 %(start)s 至 %(end)s 之间，"
+            "办理结果为%(kinds)s的申请"
+        ) % {**dates, "kinds": kinds}
+    if cell.column == "total":
+        who = _("全部申请人类型")
+    else:
+        who = _("申请人类型为“%(type)s”") % {"type": _(ApplicantType(cell.column).full_label)}
+    return _("%(what)s；%(who)s。") % {"what": what, "who": who}

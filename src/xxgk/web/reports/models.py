@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 APPEND_ONLY_OVERRIDE = "手工修改记录只能追加，不能修改或删除"
 APPEND_ONLY_VERSION = "已发布的版本不能修改或删除"
@@ -25,18 +26,18 @@ APPEND_ONLY_VERSION = "已发布的版本不能修改或删除"
 class ReportState(models.TextChoices):
     """Where the report of a year stands (stored on :class:`AnnualReport`)."""
 
-    DRAFTING = "drafting", "编制中"
-    UNDER_APPROVAL = "under_approval", "审批中"
-    APPROVED = "approved", "审批通过，待发布"
-    PUBLISHED = "published", "已发布"
+    DRAFTING = "drafting", _("编制中")
+    UNDER_APPROVAL = "under_approval", _("审批中")
+    APPROVED = "approved", _("审批通过，待发布")
+    PUBLISHED = "published", _("已发布")
 
 
 class RenderFormat(models.TextChoices):
-    DOCX = "docx", "Word（DOCX）"
+    DOCX = "docx", _("Word（DOCX）")
     PDF = "pdf", "PDF"
-    HTML = "html", "网页（HTML）"
-    XLSX = "xlsx", "表格（XLSX）"
-    JSON = "json", "数据（JSON）"
+    HTML = "html", _("网页（HTML）")
+    XLSX = "xlsx", _("表格（XLSX）")
+    JSON = "json", _("数据（JSON）")
 
 
 class AppendOnlyError(Exception):

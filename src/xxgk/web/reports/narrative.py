@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_noop
+
 from xxgk.core.model import NARRATIVE_SECTIONS, Number, Report
 
 #: Section keys in report order, with their headings (the same in both templates).
@@ -22,13 +24,17 @@ MAX_SECTION_CHARS = 20_000
 #: From this year on the template (国办公开办函〔2021〕30号) asks section 六 for the 信息处理费 collected.
 FEE_STATEMENT_FROM = 2021
 
-#: What the notices ask of each section (shown next to the text box).
+#: What the notices ask of each section (shown next to the text box; msgids, translated where shown).
 SECTION_HINTS: dict[str, str] = {
-    "overall": "综述本机关贯彻落实《条例》情况：主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障"
-    "（各级人民政府还应包括工作考核、社会评议和责任追究结果情况）。",
-    "problems": "本年度存在的主要问题和改进措施，以及上一年度问题的整改情况。",
-    "other": "其他需要报告的事项。2021年度起应说明收取信息处理费的情况（未收取也要写明），"
-    "以及落实上级年度政务公开工作要点、人大代表建议和政协提案办理结果公开等情况。",
+    "overall": gettext_noop(
+        "综述本机关贯彻落实《条例》情况：主动公开、依申请公开、政府信息管理、政府信息公开平台建设、监督保障"
+        "（各级人民政府还应包括工作考核、社会评议和责任追究结果情况）。"
+    ),
+    "problems": gettext_noop("本年度存在的主要问题和改进措施，以及上一年度问题的整改情况。"),
+    "other": gettext_noop(
+        "其他需要报告的事项。2021年度起应说明收取信息处理费的情况（未收取也要写明），"
+        "以及落实上级年度政务公开工作要点、人大代表建议和政协提案办理结果公开等情况。"
+    ),
 }
 
 #: Sub-headings of 一、总体情况 commonly used since the 2021 notice (its five topics).
@@ -53,12 +59,13 @@ class Facts:
     fees: str = ""
 
     def sentences(self) -> list[tuple[str, str]]:
-        """(what, sentence) pairs for display, the empty ones left out."""
+        """(what, sentence) pairs for display, the empty ones left out. ``what`` is a msgid (the page translates
+        it); the sentences are report text and stay Chinese."""
         pairs = [
-            ("依申请公开", self.requests),
-            ("行政复议和行政诉讼", self.remedies),
-            ("现行有效行政规范性文件", self.in_force),
-            ("信息处理费", self.fees),
+            (gettext_noop("依申请公开"), self.requests),
+            (gettext_noop("行政复议和行政诉讼"), self.remedies),
+            (gettext_noop("现行有效行政规范性文件"), self.in_force),
+            (gettext_noop("信息处理费"), self.fees),
         ]
         return [(what, text) for what, text in pairs if text]
 

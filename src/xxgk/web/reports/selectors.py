@@ -5,8 +5,8 @@ Table 3 is counted in the database: ONE aggregate query grouped by applicant typ
 conditional ``COUNT ... FILTER`` per population (本年新收, 上年结转, 办理结果, 结转下年度) — cases are never loaded
 into Python. The outcome → row mapping of :mod:`xxgk.core.outcomes` is applied to the (at most a few hundred)
 grouped keys. The predicates come from :mod:`xxgk.web.reports.counting`, shared with the drill-down. Tables 2
-and 4 come from the registers (``xxgk.web.registers.selectors.table2_cells``) and the review/litigation cases
-(``xxgk.web.litigation.selectors.table4_cells``).
+and 4 come from the registers (``xxgk.web.registers.selectors.table2_cells_by_body``) and the review/litigation
+cases (``xxgk.web.litigation.selectors.table4_cells_by_body``), every body of a 汇总 at once.
 
 Every selector takes body ids the caller has already access-checked (views use
 :func:`xxgk.web.tenancy.selectors.access_body_by_id`).
@@ -26,6 +26,7 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from xxgk.core.errors import ReportError
 from xxgk.core.findings import Finding, Severity
@@ -81,7 +82,7 @@ class Scope(StrEnum):
 
     @property
     def label(self) -> str:
-        return "本机关" if self is Scope.SELF else "本机关及下级机关汇总"
+        return gettext_noop("本机关") if self is Scope.SELF else gettext_noop("本机关及下级机关汇总")
 
 
 def scope_body_ids(*, body_id: int, scope: Scope) -> frozenset[int]:
@@ -179,29 +180,31 @@ def uncounted_sources(*, body_ids: Collection[int], year: int, kind: Uncounted) 
 
 # -- tables 2 and 4 (registers and remedies, built by the registers and litigation apps) ----------------
 
-CellsFunc = Callable[..., dict[str, Any]]
+CellsFunc = Callable[..., dict[int, dict[str, Any]]]
 SourcesFunc = Callable[..., list[Any]]
 
 
 def _table_functions(section: str) -> tuple[CellsFunc, SourcesFunc]:
+    """The batch selectors of table ``section``: a constant number of queries whatever the number of bodies."""
     if section == "s2":
-        from xxgk.web.registers.selectors import table2_cells, table2_sources
+        from xxgk.web.registers.selectors import table2_cells_by_body, table2_sources_by_body
 
-        return table2_cells, table2_sources
+        return table2_cells_by_body, table2_sources_by_body
     if section == "s4":
-        from xxgk.web.litigation.selectors import table4_cells, table4_sources
+        from xxgk.web.litigation.selectors import table4_cells_by_body, table4_sources_by_body
 
-        return table4_cells, table4_sources
+        return table4_cells_by_body, table4_sources_by_body
     raise ReportError(f"表 {section!r} 不由登记簿计算")
 
 
 def section_cells(*, section: str, body_ids: Collection[int], year: int) -> dict[str, Number]:
     """Table 2 (``"s2"``) or table 4 (``"s4"``) of ``year`` for ``body_ids``: the registers' figures, summed
-    over the bodies for a 汇总."""
-    cells_of, _sources = _table_functions(section)
+    over the bodies for a 汇总 (computed for every body at once: the same queries for one body or a hundred)."""
+    cells_by_body, _sources = _table_functions(section)
+    by_body = cells_by_body(body_ids=body_ids, year=year)
     totals: dict[str, Number] = {}
     for body_id in sorted(body_ids):
-        for code, value in cells_of(body_id=body_id, year=year).items():
+        for code, value in by_body.get(body_id, {}).items():
             if isinstance(value, bool) or not isinstance(value, (int, Decimal)):
                 raise ReportError(f"{code}：登记簿给出的值不是数字（{value!r}）")
             totals[code] = totals.get(code, 0) + value
@@ -209,12 +212,10 @@ def section_cells(*, section: str, body_ids: Collection[int], year: int) -> dict
 
 
 def section_sources(*, body_ids: Collection[int], year: int, code: str) -> list[Any]:
-    """The register records behind a table-2 or table-4 cell (the registers' own drill-down)."""
-    _cells, sources_of = _table_functions(code[:2])
-    out: list[Any] = []
-    for body_id in sorted(body_ids):
-        out.extend(sources_of(body_id=body_id, year=year, code=code))
-    return out
+    """The register records behind a table-2 or table-4 cell (the registers' own drill-down), body after body in
+    id order, read for every body at once."""
+    _cells, sources_by_body = _table_functions(code[:2])
+    return sources_by_body(body_ids=body_ids, year=year, code=code)
 
 
 # -- the report ---------------------------------------------------------------------------------------
@@ -337,7 +338,7 @@ def report_index(*, user: AnyUser, this_year: int) -> list[IndexRow]:
     reports = AnnualReport.objects.filter(body_id__in=visible).values_list("body_id", "year", "state")
     for body_id, year, state in reports:
         years[body_id].add(year)
-        states[body_id, year] = ReportState(state).label
+        states[body_id, year] = str(ReportState(state).label)  # in the language of the request
     out: list[IndexRow] = []
     for b in bodies:
         shown = tuple(sorted((y for y in years[b.pk] if FIRST_YEAR <= y <= min(this_year, LAST_YEAR)), reverse=True))
@@ -600,10 +601,10 @@ class PreviousKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "published": "本系统中已发布的上一年度年报",
-            "uploaded": "上传的上一年度已公布年报",
-            "computed": "按登记数据计算的上一年度报告（未发布，也未上传已公布的年报）",
-            "none": "无（上一年度早于 2019 年，不做跨年度核对）",
+            "published": gettext_noop("本系统中已发布的上一年度年报"),
+            "uploaded": gettext_noop("上传的上一年度已公布年报"),
+            "computed": gettext_noop("按登记数据计算的上一年度报告（未发布，也未上传已公布的年报）"),
+            "none": gettext_noop("无（上一年度早于 2019 年，不做跨年度核对）"),
         }[self.value]
 
 
@@ -663,10 +664,10 @@ class WorkingSource(StrEnum):
     @property
     def label(self) -> str:
         return {
-            "computed": "按登记数据计算（尚未开始编制）",
-            "draft": "草稿（按登记数据实时计算，含手工修改和文字部分）",
-            "submitted": "提交审批时的报告（已冻结）",
-            "published": "已发布的最新版本",
+            "computed": gettext_noop("按登记数据计算（尚未开始编制）"),
+            "draft": gettext_noop("草稿（按登记数据实时计算，含手工修改和文字部分）"),
+            "submitted": gettext_noop("提交审批时的报告（已冻结）"),
+            "published": gettext_noop("已发布的最新版本"),
         }[self.value]
 
 
@@ -804,9 +805,21 @@ def subject_awaiting(subject_ids: list[str]) -> list[str]:
 
 def subject_url(subject_id: str) -> str:
     """The page of the report behind a sign-off subject id (empty when it is gone)."""
-    pk, _, _ = subject_id.partition("-v")
-    row = AnnualReport.objects.filter(pk=int(pk)).values_list("body_id", "year").first() if pk.isdigit() else None
-    return reverse("reports:report", args=row) if row is not None else ""
+    return subject_urls([subject_id]).get(subject_id, "")
+
+
+def subject_urls(subject_ids: list[str]) -> dict[str, str]:
+    """Sign-off subject id → the page of its report, for every id whose report exists (one query whatever the
+    number of ids: the task lists name every report waiting for a reviewer)."""
+    wanted: dict[int, list[str]] = {}
+    for sid in subject_ids:
+        pk, _, _ = sid.partition("-v")
+        if pk.isdigit():
+            wanted.setdefault(int(pk), []).append(sid)
+    if not wanted:
+        return {}
+    rows = AnnualReport.objects.filter(pk__in=list(wanted)).values_list("pk", "body_id", "year").order_by()
+    return {sid: reverse("reports:report", args=(body_id, year)) for pk, body_id, year in rows for sid in wanted[pk]}
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from xxgk.core.errors import ReportError, XxgkError
@@ -250,7 +251,7 @@ def report_compare_view(request: HttpRequest, body_id: int, year: int) -> HttpRe
         published = form.report
         context["findings"] = report_compare_previous(computed=computed, published=published)
         context["assumed_year"] = form.assumed_year
-        context["published_body"] = published.body or "（未识别）"
+        context["published_body"] = published.body or _("（未识别）")
         context["rows"] = [
             {
                 "label": S3_COLUMN_LABELS[col],
@@ -374,7 +375,7 @@ def report_start_view(request: HttpRequest, body_id: int, year: int) -> HttpResp
     except XxgkError as exc:
         messages.error(request, exc.message)
         return _back(body, year)
-    messages.success(request, "已开始编制，文字部分已按上一年度报告和本年度数据预先填写，请修改。")
+    messages.success(request, _("已开始编制，文字部分已按上一年度报告和本年度数据预先填写，请修改。"))
     return _back(body, year, "reports:narrative")
 
 
@@ -395,7 +396,7 @@ def report_narrative_view(request: HttpRequest, body_id: int, year: int) -> Http
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "文字部分已保存")
+            messages.success(request, _("文字部分已保存"))
             return _back(body, year, "reports:checks")
     working = report_working(body=body, year=year)
     statement = fees_collected(body_id=body.pk, year=year).statement
@@ -465,9 +466,15 @@ def report_previous_upload_view(request: HttpRequest, body_id: int, year: int) -
         messages.error(request, exc.message)
     else:
         if row.parsed:
-            messages.success(request, f"已读取 {row.year} 年度报告“{row.filename}”，已用于跨年度核对")
+            messages.success(
+                request,
+                _("已读取 %(year)s 年度报告“%(filename)s”，已用于跨年度核对")
+                % {"year": row.year, "filename": row.filename},
+            )
         else:
-            messages.error(request, f"“{row.filename}”未能使用：{row.parse_error}")
+            messages.error(
+                request, _("“%(filename)s”未能使用：%(error)s") % {"filename": row.filename, "error": row.parse_error}
+            )
     return _back(body, year, "reports:checks")
 
 
@@ -501,7 +508,7 @@ def report_overrides_view(request: HttpRequest, body_id: int, year: int) -> Http
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已手工修改，检查结果中将显示计算值与填报值")
+            messages.success(request, _("已手工修改，检查结果中将显示计算值与填报值"))
             return _back(body, year, "reports:overrides")
     computed = working.computed.report
     history = [
@@ -543,7 +550,7 @@ def report_override_remove_view(request: HttpRequest, body_id: int, year: int) -
     _require_write(request, body)
     form = OverrideRemoveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请求无效")
+        messages.error(request, _("请求无效"))
         return _back(body, year, "reports:overrides")
     try:
         report_override_remove(
@@ -556,7 +563,7 @@ def report_override_remove_view(request: HttpRequest, body_id: int, year: int) -
     except XxgkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已撤销手工修改，恢复按登记数据计算的值")
+        messages.success(request, _("已撤销手工修改，恢复按登记数据计算的值"))
     return _back(body, year, "reports:overrides")
 
 
@@ -568,7 +575,7 @@ def report_submit_view(request: HttpRequest, body_id: int, year: int) -> HttpRes
     annual = annual_report_get(body_id=body.pk, year=year)
     form = SubmitForm(request.POST, correction=annual is not None and annual.draft_number > 1)
     if not form.is_valid():
-        messages.error(request, "更正版须填写更正说明")
+        messages.error(request, _("更正版须填写更正说明"))
         return _back(body, year)
     try:
         report_submit(
@@ -577,7 +584,7 @@ def report_submit_view(request: HttpRequest, body_id: int, year: int) -> HttpRes
     except XxgkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已提交审批")
+        messages.success(request, _("已提交审批"))
     return _back(body, year)
 
 
@@ -600,7 +607,7 @@ def report_decide_view(request: HttpRequest, body_id: int, year: int) -> HttpRes
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已记录审批意见")
+            messages.success(request, _("已记录审批意见"))
             return _back(body, year)
     return _report_page(request, body, year, decision_form=form)
 
@@ -612,14 +619,16 @@ def report_publish_view(request: HttpRequest, body_id: int, year: int) -> HttpRe
     _require_write(request, body)
     form = ReportPublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写有效的发布日期")
+        messages.error(request, _("请填写有效的发布日期"))
         return _back(body, year)
     try:
         version = report_publish(actor=request_user(request), body_id=body.pk, year=year, on=form.cleaned_data["on"])
     except XxgkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已发布第 {version.number} 版，公众可在政府信息公开网站查看和下载")
+        messages.success(
+            request, _("已发布第 %(number)s 版，公众可在政府信息公开网站查看和下载") % {"number": version.number}
+        )
     return _back(body, year)
 
 
@@ -633,7 +642,10 @@ def report_correct_view(request: HttpRequest, body_id: int, year: int) -> HttpRe
     except XxgkError as exc:
         messages.error(request, exc.message)
         return _back(body, year)
-    messages.success(request, f"已开始编制更正版（第 {annual.draft_number} 版）；发布前须经审批并填写更正说明")
+    messages.success(
+        request,
+        _("已开始编制更正版（第 %(number)s 版）；发布前须经审批并填写更正说明") % {"number": annual.draft_number},
+    )
     return _back(body, year)
 
 
@@ -695,7 +707,8 @@ def _download(body: Body, year: int, version: ReportVersion, fmt: str) -> HttpRe
     try:
         rendered = version_file(version=version, fmt=fmt)
     except XxgkError as exc:
-        return HttpResponse(f"无法生成文件：{exc.message}", status=500, content_type="text/plain; charset=utf-8")
+        text = _("无法生成文件：%(error)s") % {"error": exc.message}
+        return HttpResponse(text, status=500, content_type="text/plain; charset=utf-8")
     return file_response(
         data=rendered.data,
         fmt=fmt,

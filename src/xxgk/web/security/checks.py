@@ -36,6 +36,15 @@ def check_security_app(
                 id="xxgk.W953",
             )
         )
+    if getattr(settings, "XXGK_BEHIND_PROXY", False) and not getattr(settings, "XXGK_PORTAL_PROXY_COUNT", 0):
+        issues.append(
+            Warning(
+                "应用在反向代理之后（XXGK_BEHIND_PROXY=1），但未设置 XXGK_PORTAL_PROXY_COUNT：所有登录都会被记为"
+                "来自代理的地址，少数人输错密码就会让全部用户暂停登录，网上申请的频率限制也会作用于所有人。",
+                hint="设置 XXGK_PORTAL_PROXY_COUNT 为写入 X-Forwarded-For 的可信代理层数（只有 nginx 时为 1）。",
+                id="xxgk.W955",
+            )
+        )
     from xxgk.web.security.csp import dynamic_inline_code, template_sources
 
     for template, snippet in dynamic_inline_code(template_sources()):

@@ -2,14 +2,18 @@
 inline snippets written in the project's own templates.
 
 The policy allows scripts and styles only from the site itself (``'self'``), from an element carrying this
-request's nonce (``<script nonce="{{ request.csp_nonce }}">``), or — for the few inline event handlers and
-``style`` attributes some templates carry (``onclick="window.print()"``) — whose exact text is one of the
-hashes collected from the template files at start-up (``'unsafe-hashes'``). Text that a user typed can never match
-a hash computed from the template files, and it never carries the nonce, so even markup that slipped through
-escaping would not run. Objects, ``<base>``, framing and foreign form targets are refused.
+request's nonce (``<script nonce="{{ request.csp_nonce }}">``), or — should a template ever carry a fixed inline
+event handler or ``style`` attribute (``onclick="window.print()"``) — whose exact text is one of the hashes
+collected from the template files at start-up (``'unsafe-hashes'``). Text that a user typed can never match a hash
+computed from the template files, and it never carries the nonce, so even markup that slipped through escaping
+would not run. Objects, ``<base>``, framing and foreign form targets are refused.
 
-Settings (read when used): ``XXGK_CSP`` (default on) and ``XXGK_CSP_REPORT_ONLY`` (send the policy as
-``Content-Security-Policy-Report-Only``: for trying a stricter policy on a live site).
+The page templates carry no inline code at present (so the policy lists no hashes): behaviours are bound by
+``xxgk/security/behaviours.js`` (``data-confirm``, ``data-print``, ``data-select-on-click``) and styles live in
+``xxgk/app.css``. E-mail templates are not pages and are not scanned.
+
+Settings (read when used, defaults as in settings.py): ``XXGK_CSP`` (default on) and ``XXGK_CSP_REPORT_ONLY``
+(send the policy as ``Content-Security-Policy-Report-Only``: for trying a stricter policy on a live site).
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ _SCRIPT_RE = re.compile(
 )
 _STYLE_RE = re.compile(r"<style[^>]*>(.*?)</style>", re.IGNORECASE | re.DOTALL)
 _TEMPLATE_SYNTAX = ("{{", "{%", "{#")
+_EMAIL_DIR_RE = re.compile(r"(?:^|/)e-?mails?/", re.IGNORECASE)
 
 
 def source_hash(text: str) -> str:
@@ -78,15 +83,22 @@ def inline_snippets(texts: Iterable[str]) -> tuple[set[str], set[str]]:
     return scripts, styles
 
 
+def is_email_template(name: str) -> bool:
+    """Templates in an ``email/`` directory are e-mail bodies, never served as pages: no policy applies to them
+    (and e-mail clients ignore stylesheets, so their inline styles stay)."""
+    return _EMAIL_DIR_RE.search(name) is not None
+
+
 def template_sources() -> dict[str, str]:
-    """Every ``.html`` template file's text, by template name (the first directory providing a name wins, as for
-    Django's loaders)."""
+    """Every ``.html`` page template's text, by template name (the first directory providing a name wins, as for
+    Django's loaders); e-mail templates (:func:`is_email_template`) are left out."""
     out: dict[str, str] = {}
     for directory in template_dirs():
         if directory.is_dir():
             for path in sorted(directory.rglob("*.html")):
                 name = path.relative_to(directory).as_posix()
-                out.setdefault(name, path.read_text(encoding="utf-8", errors="replace"))
+                if not is_email_template(name):
+                    out.setdefault(name, path.read_text(encoding="utf-8", errors="replace"))
     return out
 
 

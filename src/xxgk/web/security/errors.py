@@ -1,6 +1,11 @@
 """The page shown when a request fails unexpectedly (Django's ``handler500``): a clear Chinese message, never a
 traceback, and for the two faults an operator expects — the database unreachable (restarting, failing over) and a
-full disk (an upload or a write that does not fit) — what happened and what to do.
+full disk (an upload or a write that does not fit) — what happened and what to do. The request id is shown, so a
+user can quote it and an operator find the request's log lines.
+
+The other error pages Django would show in English are here too, in the same form: ``handler400``, ``handler403``,
+``handler404`` (without the request id: see :func:`page_not_found`) and ``CSRF_FAILURE_VIEW`` (a form posted
+from an expired page).
 
 Nothing half-done is left behind by such a failure: every write runs in one transaction (the services), which
 the failure rolls back, and an upload that cannot be spooled to disk fails before any service is called.
@@ -13,7 +18,7 @@ from __future__ import annotations
 import errno
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 
 from django.db import DatabaseError, InterfaceError, OperationalError
@@ -54,6 +59,29 @@ INTERNAL = Failure(
 )
 
 
+NOT_FOUND = Failure(
+    404,
+    "页面不存在",
+    "您要访问的页面不存在，或者您没有查看它的权限。请检查网址，或返回首页重新进入。",
+)
+FORBIDDEN = Failure(
+    403,
+    "无权进行此操作",
+    "您没有进行此操作的权限。如确需办理，请联系本机关的系统管理员。",
+)
+BAD_REQUEST = Failure(
+    400,
+    "请求无效",
+    "服务器无法处理这个请求（网址或提交的内容不符合要求），本次操作没有完成。请返回上一页重试。",
+)
+CSRF_FAILED = Failure(
+    403,
+    "页面已过期，提交没有保存",
+    "系统无法确认这次提交来自本站的页面（页面打开时间过长、已经退出登录，或浏览器禁用了 Cookie）。"
+    "为保护您的账户，本次提交没有保存。请返回上一页，刷新页面后重新提交。",
+)
+
+
 def classify(exc: BaseException | None) -> Failure:
     """Which failure ``exc`` (or an exception it was raised from) is."""
     seen: set[int] = set()
@@ -81,14 +109,49 @@ def failure_page(failure: Failure, request_id: str = "") -> str:
     )
 
 
+def _request_id() -> str:
+    rid = request_id_var.get()
+    return "" if rid == "-" else rid[:64]
+
+
+def _page(failure: Failure) -> HttpResponse:
+    return HttpResponse(failure_page(failure, _request_id()), status=failure.status)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """``handler500``: called by Django inside its exception handler, so the exception is ``sys.exc_info()``."""
     failure = classify(sys.exc_info()[1])
-    rid = request_id_var.get()
-    request_id = "" if rid == "-" else rid[:64]
-    response = HttpResponse(failure_page(failure, request_id), status=failure.status)
+    response = _page(failure)
     if failure.retry_after is not None:
         response["Retry-After"] = str(failure.retry_after)
     if failure is not INTERNAL:
         logger.error("request failed: %s (%s)", failure.title, type(sys.exc_info()[1]).__name__)
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler400`` (a malformed request, a host name not allowed …): the reason stays in the log."""
+    return _page(BAD_REQUEST)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler403``: the refusal's own message when it has one (the services write them for users, such as
+    "只有系统管理员可以解除登录锁定"), else a general one."""
+    args: tuple[object, ...] = exception.args if exception is not None else ()
+    message = args[0] if len(args) == 1 else None
+    if isinstance(message, str) and message.strip():
+        return _page(replace(FORBIDDEN, message=message))
+    return _page(FORBIDDEN)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """``handler404``: byte for byte the same page for a missing object and one the user may not see (scoped
+    access answers 404 alike, and the tests compare the pages), so without the request id (it is in the
+    ``X-Request-ID`` header) and nothing of the URL resolver's details."""
+    return HttpResponse(failure_page(NOT_FOUND), status=NOT_FOUND.status)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: a form posted without a valid token (usually a page left open too long). Django's
+    CSRF middleware has already logged the reason."""
+    return _page(CSRF_FAILED)

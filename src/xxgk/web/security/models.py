@@ -9,11 +9,12 @@ can see and lift a lockout.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ThrottleScope(models.TextChoices):
-    USER_ADDRESS = "user_ip", "用户名 + 地址"
-    ADDRESS = "ip", "地址"
+    USER_ADDRESS = "user_ip", _("用户名 + 地址")
+    ADDRESS = "ip", _("地址")
 
 
 class LoginThrottle(models.Model):

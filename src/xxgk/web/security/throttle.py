@@ -20,14 +20,15 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from xxgk.web.security.models import ThrottleScope
 
 _KEY_SALT = "xxgk.web.security.login"
 _ADDRESS_SALT = "xxgk.web.security.address"
 
-LOCKED_MESSAGE = "登录失败次数过多，已暂停登录，请{wait}后再试。如忘记密码，请联系系统管理员。"
-ADDRESS_LOCKED_MESSAGE = "来自您所在网络地址的登录失败次数过多，已暂停登录，请{wait}后再试。"
+LOCKED_MESSAGE = gettext_noop("登录失败次数过多，已暂停登录，请%(wait)s后再试。如忘记密码，请联系系统管理员。")
+ADDRESS_LOCKED_MESSAGE = gettext_noop("来自您所在网络地址的登录失败次数过多，已暂停登录，请%(wait)s后再试。")
 
 
 def failure_limit() -> int:
@@ -82,9 +83,12 @@ class Lockout:
     def wait_text(self) -> str:
         minutes = max(1, math.ceil(self.retry_after / 60))
         local = timezone.localtime(self.until)
-        return f"约 {minutes} 分钟（{local:%H:%M}）"
+        return ngettext("约 %(n)s 分钟（%(time)s）", "约 %(n)s 分钟（%(time)s）", minutes) % {
+            "n": minutes,
+            "time": f"{local:%H:%M}",
+        }
 
     @property
     def message(self) -> str:
         template = ADDRESS_LOCKED_MESSAGE if self.scope == ThrottleScope.ADDRESS else LOCKED_MESSAGE
-        return template.format(wait=self.wait_text)
+        return gettext(template) % {"wait": self.wait_text}

@@ -10,6 +10,7 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xxgk.web.security.forms import ThrottledAuthenticationForm
@@ -45,5 +46,8 @@ def lockout_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def lockout_unlock_view(request: HttpRequest, throttle_id: int) -> HttpResponse:
     row = login_unlock(actor=request_user(request), throttle_id=throttle_id)
-    messages.success(request, f"已解除对“{row.username or '该网络地址'}”的登录锁定")
+    if row.username:
+        messages.success(request, _("已解除对“%(name)s”的登录锁定") % {"name": row.username})
+    else:
+        messages.success(request, _("已解除对该网络地址的登录锁定"))
     return redirect("security:lockouts")

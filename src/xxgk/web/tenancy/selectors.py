@@ -7,11 +7,13 @@ A user *works in* the bodies where they hold a membership, and *sees* those bodi
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404, HttpRequest
 
 from xxgk.core.workflow import Role
@@ -69,9 +71,28 @@ def body_ids_working(*, user: AnyUser) -> set[int]:
 
 
 def body_ids_visible(*, user: AnyUser) -> set[int]:
-    """The bodies ``user`` may see: their own and every body below them (read-only there)."""
-    own = body_ids_working(user=user)
-    return body_descendant_ids(roots=own) if own else set()
+    """The bodies ``user`` may see: their own and every body below them (read-only there). One query that walks
+    the tree in the database (every page's access check: cheaper than reading the whole tree into Python)."""
+    uid = _user_id(user)
+    if uid is None:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(_visible_sql(), [uid])
+        return {int(row[0]) for row in cursor.fetchall()}
+
+
+@functools.cache
+def _visible_sql() -> str:
+    q = connection.ops.quote_name
+    m, b = Membership._meta, Body._meta
+    m_body, m_user = m.get_field("body").column, m.get_field("user").column
+    b_id, b_parent = b.pk.column, b.get_field("parent").column
+    return (
+        f"WITH RECURSIVE visible(id) AS ("
+        f"SELECT {q(m_body)} FROM {q(m.db_table)} WHERE {q(m_user)} = %s"
+        f" UNION SELECT b.{q(b_id)} FROM {q(b.db_table)} b JOIN visible v ON b.{q(b_parent)} = v.id"
+        f") SELECT id FROM visible"
+    )
 
 
 def body_list_visible(*, user: AnyUser) -> list[Body]:

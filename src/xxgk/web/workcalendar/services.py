@@ -21,6 +21,22 @@ if TYPE_CHECKING:
 
 OBJECT_TYPE = "calendar"
 
+#: The longest name of a date (国庆节、某地方节日) and of a source notice, as stored.
+NAME_MAX = CalendarDay._meta.get_field("name").max_length or 50
+SOURCE_MAX = CalendarDay._meta.get_field("source").max_length or 300
+YEAR_SOURCE_MAX = CalendarYear._meta.get_field("source").max_length or 300
+
+
+def _text(value: str, label: str, limit: int) -> str:
+    """``value`` stripped, or :class:`CalendarError` when it does not fit the column (PostgreSQL refuses a longer
+    value with a database error) or holds a NUL character (refused by PostgreSQL in any text)."""
+    text = (value or "").strip()
+    if len(text) > limit:
+        raise CalendarError(f"{label}最多 {limit} 个字（现有 {len(text)} 个字）")
+    if "\x00" in text:
+        raise CalendarError(f"{label}包含不可见的控制字符，请重新输入")
+    return text
+
 
 def _touch_year(year: int) -> CalendarYear:
     obj, _created = CalendarYear.objects.get_or_create(year=year)
@@ -59,8 +75,11 @@ def _day_json(row: CalendarDay | None) -> dict[str, object] | None:
 
 
 def calendar_day_save(*, actor: User, day: date, kind: DayKind, name: str = "", source: str = "") -> CalendarDay:
-    """Add or change the entry of ``day`` (working flag follows the kind)."""
-    override = DayOverride(day=day, kind=DayKind(kind), name=name.strip(), source=source.strip())
+    """Add or change the entry of ``day`` (working flag follows the kind). :class:`CalendarError` when the name
+    or the source is too long."""
+    name = _text(name, "名称", NAME_MAX)
+    source = _text(source, "来源通知", SOURCE_MAX)
+    override = DayOverride(day=day, kind=DayKind(kind), name=name, source=source)
     with transaction.atomic():
         old_calendar = calendar_build()
         row = CalendarDay.objects.select_for_update().filter(day=day).first()
@@ -109,13 +128,14 @@ def calendar_year_set_announced(*, actor: User, year: int, announced: bool, sour
     """Mark ``year``'s schedule announced (entered from the State Council notice) or not."""
     if not 1900 <= year <= 2200:
         raise CalendarError(f"年份 {year} 超出范围")
+    source = _text(source, "依据", YEAR_SOURCE_MAX)
     with transaction.atomic():
         old_calendar = calendar_build()
         obj, _created = CalendarYear.objects.select_for_update().get_or_create(year=year)
         old = {"announced": obj.announced, "source": obj.source}
         obj.announced = announced
-        if source.strip():
-            obj.source = source.strip()
+        if source:
+            obj.source = source
         obj.save()
         audit_record(
             code=AuditCode.CALENDAR_YEAR_ANNOUNCED if announced else AuditCode.CALENDAR_YEAR_UNANNOUNCED,

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from xxgk.core.calendar import DayKind
 from xxgk.core.errors import XxgkError
 from xxgk.web.tenancy.selectors import request_user, user_is_calendar_admin
-from xxgk.web.workcalendar.forms import CalendarDayForm, CalendarYearForm, NewYearForm
+from xxgk.web.workcalendar.forms import CalendarDayForm, CalendarYearForm, NewYearForm, form_errors
 from xxgk.web.workcalendar.models import CalendarYear
 from xxgk.web.workcalendar.selectors import calendar_day_list, calendar_get, calendar_year_list
 from xxgk.web.workcalendar.services import calendar_day_delete, calendar_day_save, calendar_year_set_announced
@@ -75,7 +75,10 @@ def year_add(request: HttpRequest) -> HttpResponse:
 def year_announce(request: HttpRequest, year: int) -> HttpResponse:
     _require_admin(request)
     form = CalendarYearForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        for error in form_errors(form):
+            messages.error(request, f"未保存：{error}")
+    else:
         try:
             calendar_year_set_announced(
                 actor=request_user(request),
@@ -96,9 +99,8 @@ def day_save(request: HttpRequest, year: int) -> HttpResponse:
     _require_admin(request)
     form = CalendarDayForm(request.POST, year=year)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        for error in form_errors(form):
+            messages.error(request, f"未保存：{error}")
         return redirect("workcalendar:year", year=year)
     c = form.cleaned_data
     try:

@@ -41,6 +41,7 @@ from xxgk.core.workflow import (
 )
 from xxgk.web.api.schemas import In, Line, LongText, Name, Out, RequiredLongText, ShortText, Signature, Text
 from xxgk.web.api.v1.labels import choices
+from xxgk.web.cases.codec import PAYLOAD_TYPES
 
 FUTURE_DATE = "操作日期不能晚于今天"
 NOT_BY_REPLY = "该办理结果不能作为答复结果（只由撤回、逾期不补正或逾期未缴费产生）"
@@ -313,23 +314,34 @@ class WithdrawalIn(ActionIn):
         return Withdrawal(reason=self.reason)
 
 
-#: Payload dataclass of the core -> its request schema (``None``: the action takes no payload).
-ACTION_SCHEMAS: dict[type | None, type[ActionIn]] = {
-    None: ActionIn,
-    ReceiptConfirmation: ReceiptConfirmationIn,
-    CorrectionRequest: CorrectionRequestIn,
-    CorrectionReceipt: CorrectionReceiptIn,
-    Consultation: ConsultationIn,
-    ConsultationEnd: ConsultationEndIn,
-    Extension: ExtensionIn,
-    ReasonsRecord: ReasonsRecordIn,
-    CustomDeadline: CustomDeadlineIn,
-    FeeNotice: FeeNoticeIn,
-    Payment: PaymentIn,
-    Reply: ReplyIn,
-    ReviewNote: ReviewNoteIn,
-    Withdrawal: WithdrawalIn,
-}
+def _action_schemas() -> dict[type | None, type[ActionIn]]:
+    """Payload dataclass of the core -> its request schema (``None``: the action takes no payload).
+
+    Derived, not listed: the payload types are those the case store knows (:data:`xxgk.web.cases.codec.
+    PAYLOAD_TYPES`, the one table of them), each schema names the dataclass it builds (``payload_class``). A payload
+    type without a schema, with two, or a schema of a type the store cannot read back fails at import."""
+    declared: dict[type, type[ActionIn]] = {}
+    twice: list[str] = []
+    pending = list(ActionIn.__subclasses__())
+    while pending:
+        schema = pending.pop(0)
+        pending.extend(schema.__subclasses__())
+        if schema.payload_class is not None:
+            if schema.payload_class in declared:
+                twice.append(schema.payload_class.__name__)
+            declared[schema.payload_class] = schema
+    stored = [cls for cls in PAYLOAD_TYPES.values() if cls is not Registration]
+    missing = [cls.__name__ for cls in stored if cls not in declared]
+    unknown = [cls.__name__ for cls in declared if cls not in stored]
+    if missing or unknown or twice:
+        raise TypeError(
+            f"request schemas do not match the stored payload types: missing {missing}, unknown {unknown}, "
+            f"twice {twice}"
+        )
+    return {None: ActionIn, **{cls: declared[cls] for cls in stored}}
+
+
+ACTION_SCHEMAS: dict[type | None, type[ActionIn]] = _action_schemas()
 
 
 # -- responses -----------------------------------------------------------------------------------
@@ -367,6 +379,10 @@ class ApplicationOut(Out):
     closed_on: date | None = Field(description="办结日期")
     handler: str = Field(description="经办人用户名")
     handler_name: str = Field(description="经办人姓名")
+    version: int = Field(
+        description='版本：每次办理或修改登记信息都会增加；与响应头 ETag 相同（ETag 为加引号的版本，如 "7"），'
+        "办理时放在请求头 If-Match 中，以免覆盖他人同时所做的办理"
+    )
 
 
 class ApplicationPageOut(Out):

@@ -3,11 +3,18 @@
 Every operation is scoped exactly like the pages: cases are fetched through
 :func:`xxgk.web.cases.selectors.access_case_by_id` (another body's case is a 404 identical to a missing one) and
 written through the services of :mod:`xxgk.web.cases.services` (a supervising body's user gets 403).
+
+Optimistic locking is HTTP's own (RFC 9110 §8.8.3, §13.1.1): an application's ``ETag`` is its version
+(``"7"``; also the ``version`` field of the body), answered by GET, registration and every action; an action sent
+with ``If-Match`` runs only while the application is still at that version
+(:func:`xxgk.web.cases.concurrency.case_write_if_current`, the pages' check), else 409 ``version_conflict`` and
+nothing is written. Without ``If-Match`` the action runs unconditionally, as before (docs/api.md says why).
 """
 
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -18,6 +25,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
 from ninja.params import functions as param
 from ninja.responses import Status
 from pydantic import field_validator
@@ -49,13 +57,14 @@ from xxgk.web.api.v1.application_schemas import (
     RegistrationOut,
 )
 from xxgk.web.api.v1.labels import choices, label_of
+from xxgk.web.cases.concurrency import case_write_if_current
 from xxgk.web.cases.models import Case, CaseEvent
 from xxgk.web.cases.selectors import (
     READ_ONLY,
     VIEWS,
     CaseFilters,
     access_case_by_id,
-    case_allowed_actions,
+    case_actions_offered,
     case_core,
     case_events,
     case_list,
@@ -71,6 +80,22 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 TEMPLATES = ("2019", "2021")
 ID = param.Path(..., description="申请的 id")
+
+IF_MATCH_DESCRIPTION = (
+    '乐观锁：读取申请（GET）时响应头 ETag 的值，如 "7"（即 version 字段加引号）。'
+    "申请自那以后已被他人办理或修改的，返回 409 version_conflict，不执行本操作。"
+    "可列出多个（以逗号分隔），或为 *（不比较）；省略时不比较版本（兼容旧调用方，不建议）。"
+)
+IF_MATCH_INVALID = '应为读取申请时响应头 ETag 的值，如 "7"（可列出多个，以逗号分隔；或为 *）'
+IF_MATCH_WEAK = '不接受弱 ETag（W/…）：请使用读取申请时响应头 ETag 的值，如 "7"'
+ETAG_HEADER = {
+    "ETag": {
+        "description": '申请的当前版本（加引号的 version，如 "7"）；办理时放在请求头 If-Match 中',
+        "schema": {"type": "string"},
+    }
+}
+IF_MATCH = param.Header(None, alias="If-Match", description=IF_MATCH_DESCRIPTION)
+_ENTITY_TAG = re.compile(r'(W/)?"(\d{1,18})"|(\d{1,18})')
 
 
 class ApplicationFilters(Schema):
@@ -148,7 +173,29 @@ def _summary_fields(case: Case) -> dict[str, Any]:
         "closed_on": case.closed_on,
         "handler": handler.get_username(),
         "handler_name": handler.get_full_name() or handler.get_username(),
+        "version": case.version,
     }
+
+
+def etag(case: Case) -> str:
+    """The ``ETag`` of ``case``: its version, quoted (a strong entity tag of the stored application)."""
+    return f'"{case.version}"'
+
+
+def if_match_versions(value: str | None) -> frozenset[int] | None:
+    """The versions an ``If-Match`` header accepts; ``None`` when there is nothing to compare (no header, or
+    ``*``: the application exists, which the access check establishes anyway). A malformed header, or a weak tag
+    (which never matches under If-Match's strong comparison), is a 422 naming the header."""
+    if value is None or value.strip() == "*":
+        return None
+    versions: set[int] = set()
+    for part in value.split(","):
+        match = _ENTITY_TAG.fullmatch(part.strip())
+        if match is None or match.group(1):
+            message = IF_MATCH_WEAK if match is not None else IF_MATCH_INVALID
+            raise ValidationError([{"type": "if_match", "loc": ("header", "If-Match"), "msg": message}])
+        versions.add(int(match.group(2) or match.group(3)))
+    return frozenset(versions)
 
 
 def application_out(case: Case) -> ApplicationOut:
@@ -263,7 +310,7 @@ def action_rule(action: Action) -> Transition:
 
 def _allowed_out(user: AnyUser, case: Case) -> list[AllowedActionOut]:
     out: list[AllowedActionOut] = []
-    for action, role in case_allowed_actions(user=user, case=case):
+    for action, role in case_actions_offered(user=user, case=case):
         if action not in SERVICES:  # pragma: no cover - registration is not an action on a case
             continue
         rule = action_rule(action)
@@ -330,12 +377,15 @@ def application_list(
     response={200: ApplicationDetailOut, **READ_ERRORS},
     summary="申请详情",
     operation_id="application_detail",
+    openapi_extra={"responses": {200: {"headers": ETAG_HEADER}}},
 )
-def application_detail(request: HttpRequest, id: int = ID) -> ApplicationDetailOut:
+def application_detail(request: HttpRequest, response: HttpResponse, id: int = ID) -> ApplicationDetailOut:
     """登记信息、状态、办理结果及其表三单元格、各项期限及计算过程、办理记录，以及调用者现在可以执行的操作。
-    其他机关的申请与不存在的申请一样返回 404。"""
+    其他机关的申请与不存在的申请一样返回 404。响应头 ETag 为申请的当前版本，办理时放在请求头 If-Match 中。"""
     user = api_user(request)
-    return application_detail_out(user, access_case_by_id(user, id))
+    case = access_case_by_id(user, id)
+    response["ETag"] = etag(case)
+    return application_detail_out(user, case)
 
 
 @router.post(
@@ -343,6 +393,7 @@ def application_detail(request: HttpRequest, id: int = ID) -> ApplicationDetailO
     response={201: ApplicationDetailOut, **WRITE_ERRORS},
     summary="登记申请",
     operation_id="application_register",
+    openapi_extra={"responses": {201: {"headers": ETAG_HEADER}}},
 )
 def application_register(request: HttpRequest, payload: RegistrationIn, response: HttpResponse) -> Status[Any]:
     """由受理机关的经办人登记一件申请（收到申请之日尚不能确定的，登记为“收到日期待确认”）。
@@ -354,11 +405,21 @@ def application_register(request: HttpRequest, payload: RegistrationIn, response
     case = case_register(actor=user, body_id=body.pk, registration=payload.to_core(), on=payload.on)
     case = access_case_by_id(user, case.pk)
     response["Location"] = request.build_absolute_uri(_detail_url(case.pk))
+    response["ETag"] = etag(case)
     return Status(201, application_detail_out(user, case))
 
 
-def _perform(request: HttpRequest, case_id: int, action: Action, payload: ActionIn) -> ApplicationDetailOut:
+def _perform(
+    request: HttpRequest,
+    response: HttpResponse,
+    *,
+    case_id: int,
+    action: Action,
+    payload: ActionIn,
+    if_match: str | None,
+) -> ApplicationDetailOut:
     user = api_user(request)
+    versions = if_match_versions(if_match)
     case = access_case_by_id(user, case_id)
     if not user_can_act(user=user, case=case):
         raise PermissionDenied(READ_ONLY)
@@ -366,8 +427,11 @@ def _perform(request: HttpRequest, case_id: int, action: Action, payload: Action
     data = payload.to_core()
     if data is not None:
         kwargs["data"] = data
-    SERVICES[action](**kwargs)
-    return application_detail_out(user, access_case_by_id(user, case.pk))
+    service = SERVICES[action]
+    case_write_if_current(actor=user, case_id=case.pk, version=versions, write=lambda: service(**kwargs))
+    case = access_case_by_id(user, case.pk)
+    response["ETag"] = etag(case)
+    return application_detail_out(user, case)
 
 
 def _all_optional(schema: type[ActionIn]) -> bool:
@@ -378,8 +442,11 @@ def _action_operation(action: Action, schema: type[ActionIn]) -> Callable[..., A
     """A view function for ``action`` whose signature carries the action's own request schema, so that the
     OpenAPI document describes each action's body exactly."""
 
-    def operation(request: HttpRequest, id: int, payload: ActionIn | None) -> ApplicationDetailOut:
-        return _perform(request, id, action, schema() if payload is None else payload)
+    def operation(
+        request: HttpRequest, response: HttpResponse, id: int, payload: ActionIn | None, if_match: str | None = None
+    ) -> ApplicationDetailOut:
+        body = schema() if payload is None else payload
+        return _perform(request, response, case_id=id, action=action, payload=body, if_match=if_match)
 
     # a body whose fields are all optional may be left out altogether (e.g. ``send_reply`` with no body)
     body_default = schema() if _all_optional(schema) else inspect.Parameter.empty
@@ -388,8 +455,10 @@ def _action_operation(action: Action, schema: type[ActionIn]) -> Callable[..., A
     operation.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
             inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=HttpRequest),
+            inspect.Parameter("response", inspect.Parameter.KEYWORD_ONLY, annotation=HttpResponse),
             inspect.Parameter("id", inspect.Parameter.KEYWORD_ONLY, annotation=int, default=ID),
             inspect.Parameter("payload", inspect.Parameter.KEYWORD_ONLY, annotation=schema, default=body_default),
+            inspect.Parameter("if_match", inspect.Parameter.KEYWORD_ONLY, annotation=str | None, default=IF_MATCH),
         ],
         return_annotation=ApplicationDetailOut,
     )
@@ -402,7 +471,9 @@ def _describe(action: Action, rule: Transition, schema: type[ActionIn]) -> str:
     return (
         f"执行“{action.label}”。\n\n执行条件：{rule.guard}。\n\n可执行的状态：{sources}；执行角色：{roles}。\n\n"
         f"请求体：{schema.__name__}（{(schema.__doc__ or '').strip()}）。业务规则不允许时返回 409，"
-        "上级机关只能查看（403），没有相应角色的返回 403。"
+        "上级机关只能查看（403），没有相应角色的返回 403。\n\n"
+        "乐观锁：请求头 If-Match 带上读取申请时的 ETag；申请已被他人办理或修改的返回 409 version_conflict，"
+        "不执行本操作。成功时响应头 ETag 为新的版本。"
     )
 
 
@@ -415,6 +486,12 @@ for _action in SERVICES:
         summary=_action.label,
         description=_describe(_action, _rule, _schema),
         operation_id=f"application_{_action.value}",
+        openapi_extra={
+            "responses": {
+                200: {"headers": ETAG_HEADER},
+                409: {"description": "业务规则不允许（workflow），或 If-Match 中的版本已过期（version_conflict）"},
+            }
+        },
     )(_action_operation(_action, _schema))
 
 
