@@ -11,6 +11,7 @@ from datetime import date, datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import CharField
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,6 +40,8 @@ NOT_ACCEPTING = "该机关暂不接受网上申请，请通过当面、邮寄等
 ONLY_CLERK = "只有本机关的经办人可以确认或处理网上申请"
 ONLY_STAFF = "只有本机关办理申请的工作人员（经办人、审核人、负责人）可以生成查询码"
 REASON_MAX = 500
+#: The free texts of a submission, as stored (stripped) in these columns of :class:`OnlineSubmission`.
+SUBMISSION_TEXTS = ("applicant_name", "id_number", "phone", "email", "address", "postcode", "agent", "content")
 
 
 class PortalError(XxgkError):
@@ -65,6 +68,23 @@ class SubmissionData:
     requested_delivery: DeliveryMethod | None = None
 
 
+def text_problems(values: dict[str, str]) -> list[str]:
+    """A Chinese message for each of ``values`` (an :class:`OnlineSubmission` field → its text as stored) longer
+    than its column (PostgreSQL would refuse it: a database error, not a message) or holding a NUL character
+    (refused by PostgreSQL in any text). The public form checks the same, but the service is also called
+    directly (the demo data, other callers)."""
+    problems = []
+    for name, text in values.items():
+        field = OnlineSubmission._meta.get_field(name)
+        label = str(getattr(field, "verbose_name", name))
+        limit = getattr(field, "max_length", None) if isinstance(field, CharField) else None
+        if limit is not None and len(text) > limit:
+            problems.append(f"{label}最多 {limit} 个字（现有 {len(text)} 个字）")
+        if "\x00" in text:
+            problems.append(f"{label}包含不可见的控制字符，请重新输入")
+    return problems
+
+
 def form_token_digest(token: str) -> str:
     """The stored digest of a form token (tokens are single-use)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -74,9 +94,14 @@ def submission_create(
     *, body_id: int, data: SubmissionData, form_token: str, now: datetime | None = None
 ) -> tuple[OnlineSubmission, str]:
     """Store an online submission of ``body_id`` and issue its 查询码. Returns the submission and the code, which
-    is shown once and never stored (only its digest). A form token is accepted once (no double submission)."""
+    is shown once and never stored (only its digest). A form token is accepted once (no double submission).
+    :class:`PortalError` when a text does not fit its column or holds a NUL character (:func:`text_problems`)."""
     at = timezone.now() if now is None else now
     digest = form_token_digest(form_token)
+    texts = {name: str(getattr(data, name)).strip() for name in SUBMISSION_TEXTS}
+    problems = text_problems(texts)
+    if problems:
+        raise PortalError("；".join(problems))
     with transaction.atomic():
         body = Body.objects.filter(pk=body_id).first()
         if body is None or not body_accepts_online(body_id=body_id):
@@ -88,15 +113,15 @@ def submission_create(
                 submission = OnlineSubmission.objects.create(
                     body=body,
                     applicant_type=data.applicant_type.value,
-                    applicant_name=data.applicant_name.strip(),
+                    applicant_name=texts["applicant_name"],
                     id_type=data.id_type.value,
-                    id_number=data.id_number.strip(),
-                    phone=data.phone.strip(),
-                    email=data.email.strip(),
-                    address=data.address.strip(),
-                    postcode=data.postcode.strip(),
-                    agent=data.agent.strip(),
-                    content=data.content.strip(),
+                    id_number=texts["id_number"],
+                    phone=texts["phone"],
+                    email=texts["email"],
+                    address=texts["address"],
+                    postcode=texts["postcode"],
+                    agent=texts["agent"],
+                    content=texts["content"],
                     requested_form=data.requested_form.value if data.requested_form else "",
                     requested_delivery=data.requested_delivery.value if data.requested_delivery else "",
                     form_token_digest=digest,
@@ -189,6 +214,8 @@ def submission_reject(*, actor: User, submission_id: int, reason: str) -> Online
         raise PortalError("请写明不予受理的说明（申请人凭查询码可以看到）")
     if len(text) > REASON_MAX:
         raise PortalError(f"说明不能超过 {REASON_MAX} 字")
+    if "\x00" in text:
+        raise PortalError("说明包含不可见的控制字符，请重新输入")
     with transaction.atomic():
         submission = _submission_for_decision(actor, submission_id)
         submission.status = SubmissionStatus.REJECTED
