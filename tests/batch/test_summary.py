@@ -118,6 +118,35 @@ def test_csv_is_utf8_with_bom_and_neutralises_formulas(tmp_path: Path) -> None:
     assert frows[-1][7] == "'-1 与 2 不符"
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_neutralised_and_numbers_are_not(tmp_path: Path, start: str) -> None:
+    outcome = Outcome(
+        source=f"{start}a.html",
+        body=f"{start}机关",
+        year=2023,
+        template="2019",
+        findings=(Finding("S301", Severity.WARNING, f"{start}1 与 2 不符", cells=("s3.total.total",)),),
+    )
+    csv_writer = CsvSummary(tmp_path / "r.csv", tmp_path / "f.csv")
+    csv_writer.add(outcome)
+    csv_writer.close()
+    [_, report] = list(csv.reader((tmp_path / "r.csv").open(encoding="utf-8-sig", newline="")))
+    assert (report[0], report[1], report[3], report[4]) == ("1", f"'{start}a.html", f"'{start}机关", "2023")
+    [_, finding] = list(csv.reader((tmp_path / "f.csv").open(encoding="utf-8-sig", newline="")))
+    assert finding[7] == f"'{start}1 与 2 不符"
+    xlsx = XlsxSummary(tmp_path / "s.xlsx")
+    xlsx.add(outcome)
+    xlsx.close()
+    wb = load_workbook(tmp_path / "s.xlsx")
+    for cell, text in ((wb["报告"]["B2"], f"{start}a.html"), (wb["报告"]["D2"], f"{start}机关")):
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (text, "s", True)
+    finding_cell = wb["问题"]["H2"]
+    assert (finding_cell.value, finding_cell.data_type, finding_cell.quotePrefix) == (f"{start}1 与 2 不符", "s", True)
+    year = wb["报告"]["E2"]
+    assert (year.value, year.data_type, year.quotePrefix) == (2023, "n", False)
+    assert not wb["报告"]["A1"].quotePrefix and not wb["报告"]["C2"].quotePrefix
+
+
 def test_abort_leaves_no_file_and_keeps_an_old_one(tmp_path: Path) -> None:
     target = tmp_path / "s.xlsx"
     target.write_bytes(b"old")

@@ -1,6 +1,6 @@
 """Free text saved into a column of bounded length is refused with a Chinese message by the service itself, not
 only by the form in front of it: on PostgreSQL a longer value is a DataError (a 500 page, or a failed import), and
-so is a NUL character in any text. Run
+so is a NUL character in any text (the checks and messages: :mod:`xxgk.web.textguard`). Run
 on PostgreSQL with ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres`` (the limits are those of the
 columns, read from the models). The working-day calendar's own tests are in ``tests/web/workcalendar``."""
 
@@ -13,8 +13,11 @@ from django.contrib.auth.models import User
 
 from tests.web.litigation.conftest import remedy_data
 from tests.web.portal.conftest import DISTINCT
-from tests.web.registers.conftest import doc_data
+from tests.web.proactive.conftest import item_data
+from tests.web.registers.conftest import doc_data, procurement
+from xxgk.core.errors import CalendarError
 from xxgk.core.outcomes import ApplicantType
+from xxgk.core.proactive import ProactiveError
 from xxgk.core.table2 import LedgerError
 from xxgk.core.table4 import RemedyError
 from xxgk.web.litigation.models import Hearing, RemedyCase
@@ -28,10 +31,13 @@ from xxgk.web.portal.services import (
     submission_create,
     submission_reject,
 )
+from xxgk.web.proactive.models import ProactiveItem
+from xxgk.web.proactive.services import item_create
 from xxgk.web.registers.data import AmendmentData
-from xxgk.web.registers.models import DocumentAmendment, NormativeDocument
-from xxgk.web.registers.services import amendment_add, document_create, document_update
+from xxgk.web.registers.models import DocumentAmendment, NormativeDocument, YearlyFigure
+from xxgk.web.registers.services import amendment_add, document_create, document_update, figure_save
 from xxgk.web.tenancy.models import Body
+from xxgk.web.textguard import checked_text, field_problems, text_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +178,72 @@ def test_portal_reject_reason(users: dict[str, User], org: dict[str, Body]) -> N
     submission_reject(actor=clerk, submission_id=row.pk, reason="广" * REASON_MAX)
     row.refresh_from_db()
     assert row.status == SubmissionStatus.REJECTED and row.reject_reason == "广" * REASON_MAX
+
+
+NUL = "\x00"
+
+
+def test_the_guard_counts_characters_and_reports_every_problem() -> None:
+    assert text_problems("字" * 5, "标题", 5) == []
+    assert text_problems("字" * 6, "标题", 5) == ["标题最多 5 个字（现有 6 个字）"]
+    assert text_problems(f"字{NUL}字" * 2, "标题", 5) == [
+        "标题最多 5 个字（现有 6 个字）",
+        "标题包含不可见的控制字符，请重新输入",
+    ]
+    assert text_problems("字" * 10_000, "正文") == []  # no limit
+    assert field_problems(NormativeDocument, {"title": "题" * 301, "note": NUL}, quoted=True) == [
+        f"「标题」最多 {limit(NormativeDocument, 'title')} 个字（现有 301 个字）",
+        "「备注」包含不可见的控制字符，请重新输入",
+    ]
+    assert checked_text("  名  ", "名称", 1, error=CalendarError) == "名"  # stored stripped: the spaces do not count
+    with pytest.raises(CalendarError, match=r"^请填写名称$"):
+        checked_text("  ", "名称", 1, error=CalendarError, required=True)
+    with pytest.raises(CalendarError, match=r"^名称最多 1 个字（现有 2 个字）；名称包含不可见的控制字符，请重新输入$"):
+        checked_text(f"名{NUL}", "名称", 1, error=CalendarError)
+
+
+def test_remedy_texts_refuse_nul(users: dict[str, User], org: dict[str, Body]) -> None:
+    clerk, body = users["bq_clerk"], org["baqiao"].pk
+    with pytest.raises(RemedyError, match=r"^复议机关或法院包含不可见的控制字符，请重新输入$"):
+        remedy_create(actor=clerk, body_id=body, data=remedy_data(forum=f"重庆{NUL}法院"))
+    with pytest.raises(RemedyError, match=r"^备注包含不可见的控制字符，请重新输入$"):
+        remedy_create(actor=clerk, body_id=body, data=remedy_data(note=f"备{NUL}注"))
+    assert not RemedyCase.objects.exists()
+    remedy = remedy_create(actor=clerk, body_id=body, data=remedy_data(note="备注"))
+    with pytest.raises(RemedyError, match=r"^申请人或原告包含不可见的控制字符"):
+        remedy_update(actor=clerk, remedy_id=remedy.pk, data=remedy_data(applicant=f"何{NUL}"))
+    with pytest.raises(RemedyError, match=r"^说明包含不可见的控制字符"):
+        hearing_add(actor=clerk, remedy_id=remedy.pk, on=date(2020, 9, 1), note=f"开庭{NUL}")
+    remedy.refresh_from_db()
+    assert remedy.applicant == "何建国" and not Hearing.objects.exists()
+
+
+def test_register_texts_refuse_nul_and_report_every_problem(users: dict[str, User], org: dict[str, Body]) -> None:
+    clerk, body = users["bq_clerk"], org["baqiao"].pk
+    title = limit(NormativeDocument, "title")
+    with pytest.raises(LedgerError) as refused:
+        document_create(actor=clerk, body_id=body, data=doc_data(f"号{NUL}", title="题" * (title + 1), note=NUL))
+    assert refused.value.message == (
+        f"「标题」最多 {title} 个字（现有 {title + 1} 个字）；「文号」包含不可见的控制字符，请重新输入；"
+        "「备注」包含不可见的控制字符，请重新输入"
+    )
+    assert not NormativeDocument.objects.exists()
+    doc = document_create(actor=clerk, body_id=body, data=doc_data())
+    with pytest.raises(LedgerError, match=r"^「说明」包含不可见的控制字符"):
+        amendment_add(actor=clerk, document_id=doc.pk, data=AmendmentData(amended_on=date(2020, 6, 1), note=NUL))
+    assert not DocumentAmendment.objects.exists()
+    with pytest.raises(LedgerError, match=r"^「数据来源」包含不可见的控制字符"):
+        figure_save(actor=clerk, body_id=body, data=procurement(source=f"采购{NUL}平台"))
+    assert not YearlyFigure.objects.exists()
+
+
+def test_proactive_texts(users: dict[str, User], org: dict[str, Body]) -> None:
+    clerk, body = users["bq_clerk"], org["baqiao"].pk
+    title = limit(ProactiveItem, "title")
+    with pytest.raises(ProactiveError, match=f"^标题最多 {title} 个字（现有 {title + 1} 个字）$"):
+        item_create(actor=clerk, body_id=body, data=item_data(title="题" * (title + 1)))
+    with pytest.raises(ProactiveError, match=r"^正文包含不可见的控制字符，请重新输入$"):
+        item_create(actor=clerk, body_id=body, data=item_data(content=f"一、{NUL}"))
+    assert not ProactiveItem.objects.exists()
+    item = item_create(actor=clerk, body_id=body, data=item_data(title=f" {'题' * title} "))
+    assert item.title == "题" * title

@@ -7,7 +7,8 @@ half-written summary never replaces a good one. The workbook is deterministic: t
 same bytes.
 
 Text that a spreadsheet would run as a formula (a file or body name starting with ``=``, ``+``, ``-``,
-``@``) is neutralised: XLSX cells are typed as strings, CSV fields get a leading apostrophe.
+``@``, tab or CR) is neutralised (:mod:`xxgk.core.cellsafe`): XLSX cells are typed as strings with Excel's quote
+prefix, CSV fields get a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from xxgk.batch.check import SEVERITY_ZH, Outcome
+from xxgk.core.cellsafe import csv_text, put_value
 from xxgk.core.errors import XxgkError
 from xxgk.core.findings import Severity
 
@@ -53,7 +55,6 @@ FINDING_COLUMNS: tuple[str, ...] = (
 )
 _REPORT_WIDTHS = (6, 48, 8, 30, 7, 10, 9, 6, 6, 6, 9, 60)
 _FINDING_WIDTHS = (6, 48, 30, 7, 7, 6, 40, 60, 50, 40)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: The workbook's created/modified time (determinism: the same batch gives the same bytes).
 _FIXED_TIME = datetime(2000, 1, 1)  # noqa: DTZ001 - a constant stamp, not a point in time
 
@@ -145,9 +146,7 @@ class SummaryWriter(Protocol):
 def _csv_text(value: str | int | None) -> str | int:
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return csv_text(value) if isinstance(value, str) else value
 
 
 class CsvSummary:
@@ -231,15 +230,11 @@ class XlsxSummary:
 
     def _append(self, ws: Any, title: str, row: Iterable[str | int | None]) -> None:
         from openpyxl.cell import WriteOnlyCell
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
         cells = []
         for value in row:
-            if isinstance(value, str):
-                cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
-                cell.data_type = "s"  # never a formula, whatever the text starts with
-            else:
-                cell = WriteOnlyCell(ws, value=value)
+            cell = WriteOnlyCell(ws)
+            put_value(cell, value)  # text never a formula, whatever it starts with
             cells.append(cell)
         ws.append(cells)
         self._rows[title] += 1

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from tests.web.cases.conftest import Register
-from xxgk.web.cases.export import XLSX_CONTENT_TYPE, export_xlsx
+from xxgk.web.cases.export import XLSX_CONTENT_TYPE, export_csv, export_xlsx
 from xxgk.web.cases.selectors import CSV_HEADER
 
 pytestmark = pytest.mark.django_db
@@ -84,12 +84,31 @@ def test_xlsx_never_writes_a_formula(login: object, register: Register) -> None:
 
 def test_xlsx_is_deterministic() -> None:
     rows = [
-        ("2026-0001", "八桥镇", "张三", "自然人", "当面", "内容", date(2026, 3, 2), "办理中", None, "", "", None, "x")
+        ("2026-0001", "八桥镇", "张三", "自然人", "当面", "内容", date(2026, 3, 2), "办理中", None, "", "", None, "x"),
+        ("2026-0002", "八桥镇", "=1+1", "自然人", "当面", "@内容", date(2026, 3, 2), "办理中", None, "", "", None, "-"),
     ]
     first = export_xlsx(CSV_HEADER, rows)
     assert export_xlsx(CSV_HEADER, rows) == first
     assert export_xlsx(CSV_HEADER, [*rows, rows[0]]) != first
     assert export_xlsx(CSV_HEADER, []) != first  # an empty list still has its header
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_neutralised_in_csv_and_xlsx(start: str) -> None:
+    text = f'{start}HYPERLINK("http://x","y")'
+    received = CSV_HEADER.index("收到申请之日")
+    row = ["2026-0001", "八桥镇", text, "自然人", "当面", f"{start}1+1", "2026-03-02", "办理中", "", "", "", "", "-1"]
+    csv_rows = list(csv.reader(io.StringIO(export_csv(CSV_HEADER, [row]).removeprefix("\ufeff"), newline="")))
+    assert csv_rows[1][2] == "'" + text and csv_rows[1][5] == f"'{start}1+1" and csv_rows[1][12] == "'-1"
+    assert csv_rows[1][0] == "2026-0001" and csv_rows[1][received] == "2026-03-02"  # other text as it is
+    typed = [date(2026, 3, 2) if i == received else v or None for i, v in enumerate(row)]
+    data = export_xlsx(CSV_HEADER, [typed])
+    assert export_xlsx(CSV_HEADER, [typed]) == data
+    ws = load_workbook(io.BytesIO(data)).active
+    for column, value in ((3, text), (6, f"{start}1+1"), (13, "-1")):
+        cell = ws.cell(row=2, column=column)
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (value, "s", True)
+    assert not ws["A2"].quotePrefix and ws.cell(row=2, column=received + 1).value.date() == date(2026, 3, 2)
 
 
 def test_export_pages_need_login_and_show_links(client: Client, login: object, users: dict[str, User]) -> None:

@@ -87,3 +87,41 @@ def test_combined_xlsx_drops_control_characters_of_a_body_name(
         for row in load_workbook(io.BytesIO(response.content))["各机关状态"].iter_rows(min_row=2, values_only=True)
     }
     assert names["ddk-tiaodeng"] == "大渡口区跳磴镇人民政府"
+
+
+#: Every start that makes a spreadsheet take a cell for a formula (or hides one).
+FORMULA_STARTS = ["=", "+", "-", "@", "\t", "\r"]
+
+
+def test_combined_xlsx_never_writes_a_formula_and_keeps_numbers(
+    login: Callable[[str], Client], org: dict[str, Body], lifecycle: Lifecycle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    district = org["district"]
+    for n, start in enumerate(FORMULA_STARTS):
+        Body.objects.create(name=f'{start}HYPERLINK("x")', code=f"ddk-f{n}", kind=BodyKind.TOWN, parent=district)
+    org["baqiao"].name = "=1+1八桥镇"
+    org["baqiao"].save(update_fields=["name"])
+    mine = lifecycle.publish(org["baqiao"], 2020, fixture_report(ZRZ_2020))
+    client = login("qu_viewer")
+
+    def fetch() -> bytes:
+        response = client.get(f"/oversight/{district.pk}/2020/combined.xlsx")
+        assert response.status_code == 200
+        return bytes(response.content)
+
+    first = fetch()
+    assert later(monkeypatch, fetch) == first  # still byte-identical
+    wb = load_workbook(io.BytesIO(first))
+    names = {row[0].value: row[1] for row in wb["各机关状态"].iter_rows(min_row=2)}
+    for n, start in enumerate(FORMULA_STARTS):
+        cell = names[f"ddk-f{n}"]
+        assert (cell.value, cell.data_type, cell.quotePrefix) == (f'{start}HYPERLINK("x")', "s", True), repr(start)
+    assert not names["ddk-tiaodeng"].quotePrefix
+    figures = list(wb["各机关主要数据"].iter_rows())
+    column = [c.value for c in figures[0]].index("新收·总计")
+    baqiao = next(row for row in figures[1:] if row[0].value == "ddk-baqiao")
+    assert (baqiao[1].value, baqiao[1].data_type, baqiao[1].quotePrefix) == ("=1+1八桥镇", "s", True)
+    total = baqiao[column]
+    assert (total.value, total.data_type, total.quotePrefix) == (mine.value("s3.received.total"), "n", False)
+    for ws in wb:
+        assert all(cell.data_type != "f" for row in ws.iter_rows() for cell in row)

@@ -3,6 +3,7 @@ when exported at another time, and the files still open with the expected conten
 
 from __future__ import annotations
 
+import csv
 import io
 import time
 import zipfile
@@ -19,6 +20,7 @@ from django.test import Client
 from tests.web.registers.conftest import doc_data, procurement
 from xxgk.render.zipfix import ZIP_TIME
 from xxgk.web.registers.services import document_create, figures_import
+from xxgk.web.registers.sheets import write_csv, write_xlsx
 from xxgk.web.tenancy.models import Body
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +78,9 @@ def test_document_export_is_byte_identical(
     assert set(by_number) == {"八桥府发〔2020〕1号", "八桥府发〔2020〕2号"}
     one, two = by_number["八桥府发〔2020〕1号"], by_number["八桥府发〔2020〕2号"]
     assert one[1] == "关于印发甲办法的通知" and day(one[3]) == date(2020, 3, 2)
-    assert two[1] == "'=乙办法" and day(two[5]) == date(2020, 4, 1) and two[9] == "备注\t说明"
+    assert two[1] == "=乙办法" and day(two[5]) == date(2020, 4, 1) and two[9] == "备注\t说明"
+    title = wb["数据"].cell(row=rows.index(two) + 1, column=2)
+    assert title.data_type == "s" and title.quotePrefix  # text, never a formula
     # other data, other bytes
     document_create(actor=users["bq_clerk"], body_id=body.pk, data=doc_data("八桥府发〔2020〕3号"))
     assert fetch(client, url) != first
@@ -115,3 +119,21 @@ def test_export_drops_control_characters_a_worksheet_cannot_hold(
     assert (row[1], row[9]) == ("甲乙办法", "页尾")
     csv_text = client.get(f"/registers/{body.pk}/export/documents.csv").content.decode("utf-8-sig")
     assert "甲\x0b乙办法" in csv_text  # the CSV keeps the text as stored
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_neutralised_and_numbers_are_not(start: str) -> None:
+    header = ["标题", "本年增/减", "金额", "制发日期", "备注"]
+    rows = [[f"{start}1+1", -2, Decimal("-1.5"), date(2020, 3, 2), "甲=乙"]]
+    text = write_csv(header, rows).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text, newline="")))[1] == [f"'{start}1+1", "-2", "-1.5", "2020-03-02", "甲=乙"]
+    data = write_xlsx(header, rows, notes=[f"{start}说明"])
+    assert write_xlsx(header, rows, notes=[f"{start}说明"]) == data
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    a2, b2, c2, d2, e2 = next(wb["数据"].iter_rows(min_row=2))
+    assert (a2.value, a2.data_type, a2.quotePrefix) == (f"{start}1+1", "s", True)
+    assert (b2.value, b2.data_type, c2.value, c2.data_type) == (-2, "n", -1.5, "n")
+    assert not (b2.quotePrefix or c2.quotePrefix or d2.quotePrefix or e2.quotePrefix)
+    assert day(d2.value) == date(2020, 3, 2) and e2.value == "甲=乙"
+    note = wb["填写说明"]["A1"]
+    assert (note.value, note.data_type, note.quotePrefix) == (f"{start}说明", "s", True)

@@ -153,6 +153,27 @@ def test_xlsx_formulas_are_refused() -> None:
     ]
 
 
+def test_xlsx_text_starting_with_equals_is_text_only_when_quote_prefixed() -> None:
+    """Excel stores what a user types as ``'=x`` (and the exports write) as the string ``=x`` with the quote
+    prefix: that is text. The same string without the prefix turns into a formula when edited: refused."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(DOC_HEADER.split(","))
+    ws.append(["行政规范性文件", "=甲办法", "=乙号", date(2020, 3, 2)])
+    ws["B2"].data_type = ws["C2"].data_type = "s"
+    ws["B2"].quotePrefix = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    assert rejected(lambda: read_table(name="d.xlsx", data=buf.getvalue())) == [
+        "第2行「第3列」：不接受公式，请改为填写数值或文字"
+    ]
+    ws["C2"].quotePrefix = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    [(_number, data)] = parse_documents(read_table(name="d.xlsx", data=buf.getvalue()))
+    assert (data.title, data.doc_number) == ("=甲办法", "=乙号")
+
+
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
@@ -327,19 +348,24 @@ def test_exports_are_formula_safe_and_round_trip(
     assert doc.title == '=HYPERLINK("http://x")' and doc.doc_number == "+A号"  # stored as typed
     exported = client.get(f"/registers/{body.pk}/export/documents.csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in exported and "'+A号" in exported and "'@note" in exported
-    sheet = openpyxl.load_workbook(
-        io.BytesIO(client.get(f"/registers/{body.pk}/export/documents.xlsx").content)
-    ).worksheets[0]
-    assert sheet["B2"].value.startswith("'=") and sheet["B2"].data_type == "s"
-    # re-importing the export changes nothing
-    before = AuditEvent.objects.count()
-    page = upload(client, body, "documents", "e.csv", exported.encode("utf-8"))
-    assert "导入成功：新增 0 条，更新 0 条" in page
-    assert AuditEvent.objects.count() == before + 1 and NormativeDocument.objects.get().title == doc.title
+    xlsx_export = client.get(f"/registers/{body.pk}/export/documents.xlsx").content
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_export)).worksheets[0]
+    for ref, text in (("B2", '=HYPERLINK("http://x")'), ("C2", "+A号"), ("J2", "@note")):
+        assert (sheet[ref].value, sheet[ref].data_type, sheet[ref].quotePrefix) == (text, "s", True)
+    # re-importing either export changes nothing
+    for name, data in (("e.csv", exported.encode("utf-8")), ("e.xlsx", xlsx_export)):
+        before = AuditEvent.objects.count()
+        page = upload(client, body, "documents", name, data)
+        assert "导入成功：新增 0 条，更新 0 条" in page, name
+        assert AuditEvent.objects.count() == before + 1 and NormativeDocument.objects.get().title == doc.title
     figures_import(
         actor=users["bq_clerk"], body_id=body.pk, rows=figures(csv_bytes(FIGURE_HEADER, "2020,行政许可,5,-2,1,,,,平台"))
     )
     csv_export = client.get(f"/registers/{body.pk}/export/figures.csv").content
-    assert "'-2" in csv_export.decode("utf-8-sig")
-    page = upload(client, body, "figures", "e.csv", csv_export)
-    assert "导入成功：新增 0 条，更新 0 条" in page
+    assert csv_export.decode("utf-8-sig").splitlines()[1].startswith("2020,行政许可,5,-2,1,")  # a number, as it is
+    xlsx_export = client.get(f"/registers/{body.pk}/export/figures.xlsx").content
+    change = openpyxl.load_workbook(io.BytesIO(xlsx_export)).worksheets[0]["D2"]
+    assert (change.value, change.data_type, change.quotePrefix) == (-2, "n", False)
+    for name, data in (("e.csv", csv_export), ("e.xlsx", xlsx_export)):
+        page = upload(client, body, "figures", name, data)
+        assert "导入成功：新增 0 条，更新 0 条" in page, name

@@ -1,10 +1,10 @@
 """The work list as CSV and XLSX: the same columns (:data:`~xxgk.web.cases.selectors.CSV_HEADER`), the same rows.
 
-Both are safe against formula injection: a CSV cell that a spreadsheet would read as a formula gets a leading
-``'``; an XLSX cell is written as a string (never a formula) with Excel's "quote prefix" so that editing it does
-not turn it into one. The XLSX has typed cells (dates are dates), a frozen bold header, an autofilter and column
-widths, and is deterministic: the same rows always give the same bytes (fixed document times, and the ZIP entries
-repacked by :func:`xxgk.render.zipfix.workbook_bytes`).
+Both are safe against formula injection (:mod:`xxgk.core.cellsafe`): a CSV cell that a spreadsheet would read as a
+formula gets a leading ``'``; an XLSX cell is written as a string (never a formula) with Excel's "quote prefix" so
+that editing it does not turn it into one. The XLSX has typed cells (dates are dates), a frozen bold header, an
+autofilter and column widths, and is deterministic: the same rows always give the same bytes (fixed document times,
+and the ZIP entries repacked by :func:`xxgk.render.zipfix.workbook_bytes`).
 """
 
 from __future__ import annotations
@@ -15,24 +15,18 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from xxgk.core.cellsafe import csv_text, put_text
 from xxgk.render.zipfix import workbook_bytes
 from xxgk.web.cases.selectors import ExportValue
 
-#: Characters that make a spreadsheet treat a cell as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEET_TITLE = "申请列表"
 DATE_FORMAT = "yyyy-mm-dd"
 _FIXED_TIME = datetime(2000, 1, 1)  # noqa: DTZ001 - a constant stamp, not a point in time
 MIN_WIDTH, MAX_WIDTH = 6, 60
-
-
-def csv_cell(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def export_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -42,17 +36,13 @@ def export_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     writer = csv.writer(out)
     writer.writerow(header)
     for row in rows:
-        writer.writerow([csv_cell(v) for v in row])
+        writer.writerow([csv_text(v) for v in row])
     return out.getvalue()
 
 
 def _display_width(text: str) -> int:
     """Columns a text takes: East Asian wide characters count twice."""
     return sum(2 if ord(c) > 0x2E7F else 1 for c in text)
-
-
-def _clean(text: str) -> str:
-    return str(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 def export_xlsx(header: Sequence[str], rows: Iterable[Sequence[ExportValue]]) -> bytes:
@@ -78,11 +68,7 @@ def export_xlsx(header: Sequence[str], rows: Iterable[Sequence[ExportValue]]) ->
             elif value is None or value == "":
                 continue
             else:
-                text = _clean(value)
-                cell.value = text
-                cell.data_type = "s"  # a string, never a formula
-                if text.startswith(FORMULA_START):
-                    cell.quotePrefix = True
+                text = put_text(cell, value)
                 width = max(_display_width(line) for line in text.splitlines() or [""])
             widths[col - 1] = max(widths[col - 1], width)
     for col, width in enumerate(widths, start=1):

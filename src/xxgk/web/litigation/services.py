@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import CharField
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from xxgk.web.cases.selectors import access_case_by_id
 from xxgk.web.litigation.models import Hearing, RemedyCase
 from xxgk.web.tenancy.models import Body
 from xxgk.web.tenancy.selectors import NOT_FOUND, body_ids_visible, body_ids_working
+from xxgk.web.textguard import field_problems, refuse
 
 READ_ONLY = "您对该机关只有查看权限（上级机关监督），不能办理"
 OBJECT_TYPE = "remedy"
@@ -83,19 +83,10 @@ def _check(remedy: RemedyCase) -> None:
         errors.append("请填写复议机关或法院")
     if not remedy.applicant.strip():
         errors.append("请填写申请人或原告")
-    errors.extend(_too_long(remedy, ("forum", "number", "applicant")))
+    texts = {name: getattr(remedy, name) for name in ("forum", "number", "applicant", "note")}
+    errors.extend(field_problems(RemedyCase, texts))  # PostgreSQL would refuse them: a 500, not a message
     if errors:
         raise RemedyError("；".join(errors))
-
-
-def _too_long(row: RemedyCase | Hearing, fields: Sequence[str]) -> list[str]:
-    """A Chinese message for each of ``fields`` longer than its column (PostgreSQL would refuse it: a 500)."""
-    out = []
-    for name in fields:
-        field, value = row._meta.get_field(name), getattr(row, name)
-        if isinstance(field, CharField) and field.max_length is not None and len(value) > field.max_length:
-            out.append(f"{field.verbose_name}最多 {field.max_length} 个字（现有 {len(value)} 个字）")
-    return out
 
 
 def _body_for_write(actor: User, body_id: int) -> Body:
@@ -243,9 +234,7 @@ def hearing_add(*, actor: User, remedy_id: int, on: date, note: str = "") -> Hea
         if on < remedy.filed_on:
             raise RemedyError("开庭（听证）日期不能早于申请（立案）日期")
         hearing = Hearing(remedy=remedy, on=on, note=note.strip())
-        errors = _too_long(hearing, ("note",))
-        if errors:
-            raise RemedyError("；".join(errors))
+        refuse(field_problems(Hearing, {"note": hearing.note}), RemedyError)
         hearing.save()
         audit_record(
             code=AuditCode.REMEDY_HEARING_ADDED,

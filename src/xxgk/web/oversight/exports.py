@@ -8,10 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from xxgk.core.cellsafe import put_value
 from xxgk.core.model import Number
 from xxgk.render import render
 from xxgk.render.xlsx_renderer import build_workbook
@@ -37,16 +37,13 @@ FORMATS: dict[str, str] = {
 SHEET_STATUS = "各机关状态"
 SHEET_FIGURES = "各机关主要数据"
 _BOLD = Font(bold=True)
-_FORMULA_START = ("=", "+", "-", "@")
 
 
-def _text(value: object) -> object:
-    """A cell value: numbers as numbers; text never taken for a formula (a name starting with ``=`` stays
-    text), without the control characters a worksheet cannot hold (openpyxl would raise)."""
+def _value(value: object) -> object:
+    """A cell value: numbers as numbers, anything else as its text (which :func:`_sheet` writes as text)."""
     if value is None or isinstance(value, (int, float, Decimal)):
         return value
-    text = str(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return str(value)
 
 
 def _number(value: Number | None) -> Any:
@@ -63,8 +60,11 @@ def _sheet(wb: Any, title: str, header: list[str], rows: list[list[Any]], widths
     ws.append(header)
     for cell in ws[1]:
         cell.font = _BOLD
-    for row in rows:
-        ws.append([_text(v) for v in row])
+    for number, row in enumerate(rows, start=2):
+        for col, value in enumerate(row, start=1):
+            # text never taken for a formula (a name starting with ``=`` stays text, quote-prefixed), without the
+            # control characters a worksheet cannot hold (openpyxl would raise)
+            put_value(ws.cell(row=number, column=col), _value(value))
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.freeze_panes = "A2"

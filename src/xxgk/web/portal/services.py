@@ -11,7 +11,6 @@ from datetime import date, datetime
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import CharField
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +29,7 @@ from xxgk.web.portal.models import AccessCode, IdType, OnlineSubmission, PortalS
 from xxgk.web.portal.selectors import body_accepts_online, body_ids_administered
 from xxgk.web.tenancy.models import Body
 from xxgk.web.tenancy.selectors import NOT_FOUND, body_ids_visible, workflow_roles_in_body
+from xxgk.web.textguard import field_problems, refuse, text_problems
 
 SUBMISSION_OBJECT_TYPE = "portal_submission"
 ALREADY_SUBMITTED = (
@@ -68,23 +68,6 @@ class SubmissionData:
     requested_delivery: DeliveryMethod | None = None
 
 
-def text_problems(values: dict[str, str]) -> list[str]:
-    """A Chinese message for each of ``values`` (an :class:`OnlineSubmission` field → its text as stored) longer
-    than its column (PostgreSQL would refuse it: a database error, not a message) or holding a NUL character
-    (refused by PostgreSQL in any text). The public form checks the same, but the service is also called
-    directly (the demo data, other callers)."""
-    problems = []
-    for name, text in values.items():
-        field = OnlineSubmission._meta.get_field(name)
-        label = str(getattr(field, "verbose_name", name))
-        limit = getattr(field, "max_length", None) if isinstance(field, CharField) else None
-        if limit is not None and len(text) > limit:
-            problems.append(f"{label}最多 {limit} 个字（现有 {len(text)} 个字）")
-        if "\x00" in text:
-            problems.append(f"{label}包含不可见的控制字符，请重新输入")
-    return problems
-
-
 def form_token_digest(token: str) -> str:
     """The stored digest of a form token (tokens are single-use)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -95,13 +78,12 @@ def submission_create(
 ) -> tuple[OnlineSubmission, str]:
     """Store an online submission of ``body_id`` and issue its 查询码. Returns the submission and the code, which
     is shown once and never stored (only its digest). A form token is accepted once (no double submission).
-    :class:`PortalError` when a text does not fit its column or holds a NUL character (:func:`text_problems`)."""
+    :class:`PortalError` when a text does not fit its column or holds a NUL character (the public form checks the
+    same, but the service is also called directly: the demo data, other callers)."""
     at = timezone.now() if now is None else now
     digest = form_token_digest(form_token)
     texts = {name: str(getattr(data, name)).strip() for name in SUBMISSION_TEXTS}
-    problems = text_problems(texts)
-    if problems:
-        raise PortalError("；".join(problems))
+    refuse(field_problems(OnlineSubmission, texts), PortalError)
     with transaction.atomic():
         body = Body.objects.filter(pk=body_id).first()
         if body is None or not body_accepts_online(body_id=body_id):
@@ -214,8 +196,7 @@ def submission_reject(*, actor: User, submission_id: int, reason: str) -> Online
         raise PortalError("请写明不予受理的说明（申请人凭查询码可以看到）")
     if len(text) > REASON_MAX:
         raise PortalError(f"说明不能超过 {REASON_MAX} 字")
-    if "\x00" in text:
-        raise PortalError("说明包含不可见的控制字符，请重新输入")
+    refuse(text_problems(text, "说明"), PortalError)  # a NUL character
     with transaction.atomic():
         submission = _submission_for_decision(actor, submission_id)
         submission.status = SubmissionStatus.REJECTED

@@ -64,6 +64,7 @@ from xxgk.web.proactive.signoff_selectors import signoff_state
 from xxgk.web.proactive.signoff_services import SubjectRef, signoff_decide, signoff_submit
 from xxgk.web.tenancy.models import Body, MemberRole
 from xxgk.web.tenancy.selectors import NOT_FOUND, body_ids_visible, body_ids_working, roles_in_body
+from xxgk.web.textguard import checked_text
 from xxgk.web.workcalendar.selectors import calendar_get
 
 SETTINGS_OBJECT_TYPE = "catalogue_settings"
@@ -166,12 +167,9 @@ def _working_body(actor: User, body_id: int) -> Body:
 
 
 def _check_text(value: str, label: str, limit: int, *, required: bool = False) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise ProactiveError(f"请填写{label}")
-    if len(text) > limit:
-        raise ProactiveError(f"{label}过长（最多 {limit} 字）")
-    return text
+    """``value`` stripped; :class:`ProactiveError` when it is required and empty, too long or holds a NUL
+    character."""
+    return checked_text(value, label, limit, error=ProactiveError, required=required)
 
 
 def _apply(item: ProactiveItem, body: Body, data: ItemData, calendar: WorkCalendar) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import CharField
 from django.http import Http404
 
 from xxgk.core.table2 import FigureField, LedgerError, document_errors, figure_errors
@@ -32,6 +31,7 @@ from xxgk.web.registers.data import (
 from xxgk.web.registers.models import DocumentAmendment, NormativeDocument, YearlyFigure
 from xxgk.web.tenancy.models import Body
 from xxgk.web.tenancy.selectors import NOT_FOUND, body_ids_visible, body_ids_working
+from xxgk.web.textguard import field_problems, refuse
 
 READ_ONLY = "您对该机关只有查看权限（上级机关监督），不能修改台账"
 DOCUMENT = "normative_document"
@@ -86,12 +86,10 @@ def amendment_data_of(doc: NormativeDocument) -> tuple[AmendmentData, ...]:
     )
 
 
-def _check_length(model: type[NormativeDocument | DocumentAmendment], values: dict[str, str]) -> None:
-    """:class:`LedgerError` when a text is longer than its column (PostgreSQL would refuse it: a 500)."""
-    for name, value in values.items():
-        field, text = model._meta.get_field(name), value.strip()
-        if isinstance(field, CharField) and field.max_length is not None and len(text) > field.max_length:
-            raise LedgerError(f"「{field.verbose_name}」最多 {field.max_length} 个字（现有 {len(text)} 个字）")
+def _check_texts(model: type[NormativeDocument | DocumentAmendment | YearlyFigure], values: dict[str, str]) -> None:
+    """:class:`LedgerError` when a text, as stored (stripped), is longer than its column or holds a NUL character
+    (PostgreSQL would refuse it: a 500)."""
+    refuse(field_problems(model, {name: value.strip() for name, value in values.items()}, quoted=True), LedgerError)
 
 
 def _check_document(data: DocumentData, amendments: tuple[AmendmentData, ...]) -> None:
@@ -99,9 +97,9 @@ def _check_document(data: DocumentData, amendments: tuple[AmendmentData, ...]) -
         raise LedgerError("请填写标题")
     if not data.doc_number.strip():
         raise LedgerError("请填写文号")
-    _check_length(NormativeDocument, {"title": data.title, "doc_number": data.doc_number})
+    _check_texts(NormativeDocument, {"title": data.title, "doc_number": data.doc_number, "note": data.note})
     for amendment in amendments:
-        _check_length(DocumentAmendment, {"doc_number": amendment.doc_number, "note": amendment.note})
+        _check_texts(DocumentAmendment, {"doc_number": amendment.doc_number, "note": amendment.note})
     errors = document_errors(data.core(amendments))
     if errors:
         raise LedgerError("；".join(message for _field, message in errors))
@@ -290,6 +288,7 @@ def figure_snapshot(fig: YearlyFigure) -> dict[str, Any]:
 
 
 def _check_figure(data: FigureData) -> None:
+    _check_texts(YearlyFigure, {"source": data.source})
     errors = figure_errors(data.core())
     if errors:
         parts = []

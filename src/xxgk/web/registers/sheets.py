@@ -6,8 +6,9 @@ values (refusing junk, oversized files, zip bombs, legacy ``.xls`` and spreadshe
 raise :class:`~xxgk.web.registers.data.ImportRejected` listing *every* problem as "第3行「采购总金额」：应为数字，
 实际为 'abc'". Row numbers are the spreadsheet's (the header is row 1).
 
-Writing escapes every text cell that a spreadsheet would run as a formula (``= + - @`` and tab/CR at the start) with
-a leading apostrophe, which the readers strip again, so an export can be re-imported unchanged.
+Writing keeps every text cell that a spreadsheet would run as a formula (``= + - @`` and tab/CR at the start) a text
+(:mod:`xxgk.core.cellsafe`): in CSV with a leading apostrophe, which the reader strips again; in XLSX as a string
+cell with Excel's quote prefix, which the reader takes as text. An export can be re-imported unchanged.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from xxgk.core.cellsafe import csv_text, formula_like, put_text, put_value
 from xxgk.core.table2 import (
     DocKind,
     FigureField,
@@ -134,7 +136,10 @@ def _read_xlsx(data: bytes) -> list[tuple[int, list[Cell]]]:
             values: list[Cell] = []
             for cell in row:
                 raw = cell.value
-                is_formula = getattr(cell, "data_type", "") == "f" or (isinstance(raw, str) and raw.startswith("="))
+                quoted = getattr(getattr(cell, "style_array", None), "quotePrefix", False)  # text, as we write it
+                is_formula = getattr(cell, "data_type", "") == "f" or (
+                    isinstance(raw, str) and raw.startswith("=") and not quoted
+                )
                 if is_formula or type(raw).__name__ in ("ArrayFormula", "DataTableFormula"):
                     formulas.append(RowError(number, f"第{len(values) + 1}列", "不接受公式，请改为填写数值或文字"))
                     values.append(None)
@@ -219,7 +224,7 @@ def _text(value: Cell) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = value.strip()
-    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
+    return text[1:] if text[:1] == "'" and formula_like(text[1:]) else text  # the apostrophe of :func:`csv_text`
 
 
 def _is_blank(values: Sequence[Cell]) -> bool:
@@ -439,32 +444,29 @@ def parse_figures(rows: list[tuple[int, list[Cell]]], *, latest_year: int) -> li
 
 # -- writing ----------------------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: The created/modified time written into every XLSX (determinism: the same rows give the same bytes).
 _FIXED_TIME = datetime(2000, 1, 1)  # noqa: DTZ001 - a constant stamp, not a point in time
 Out = str | int | Decimal | date | None
 
 
-def safe_text(value: str) -> str:
-    """Text a spreadsheet will show as text, never run as a formula."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def _csv_value(value: Out) -> str:
+    """A CSV field: numbers as numbers (a negative one is not a formula), text never run as a formula."""
     if value is None:
         return ""
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return safe_text(format_number(value))
-    return safe_text(str(value))
+        return format_number(value)
+    if isinstance(value, int):
+        return str(value)
+    return csv_text(value)
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Out]]) -> bytes:
     """UTF-8 with BOM (spreadsheet programs then read the Chinese correctly)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([safe_text(h) for h in header])
+    writer.writerow([csv_text(h) for h in header])
     for row in rows:
         writer.writerow([_csv_value(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
@@ -474,27 +476,23 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Out]], *, notes: S
     """The XLSX bytes (sheet 数据, and 填写说明 when there are ``notes``); the same rows always give the same bytes
     (fixed document times, ZIP entries repacked by :func:`xxgk.render.zipfix.workbook_bytes`)."""
     import openpyxl
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     from xxgk.render.zipfix import workbook_bytes  # imports openpyxl's writer: only needed here
-
-    def text(value: str) -> str:  # control characters (a pasted vertical tab) cannot be stored in a worksheet
-        return safe_text(str(ILLEGAL_CHARACTERS_RE.sub("", value)))
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "数据"
-    sheet.append([text(h) for h in header])
-    for row in rows:
-        sheet.append([text(v) if isinstance(v, str) else v for v in row])
+    for number, values in enumerate((header, *rows), start=1):
+        for col, value in enumerate(values, start=1):
+            put_value(sheet.cell(row=number, column=col), value)
     for cell in sheet[1]:
         cell.font = openpyxl.styles.Font(bold=True)
     for column in sheet.columns:
         sheet.column_dimensions[column[0].column_letter].width = 16
     if notes:
         help_sheet = workbook.create_sheet("填写说明")
-        for line in notes:
-            help_sheet.append([text(line)])
+        for number, line in enumerate(notes, start=1):
+            put_text(help_sheet.cell(row=number, column=1), line)
         help_sheet.column_dimensions["A"].width = 100
     props = workbook.properties
     props.created = props.modified = _FIXED_TIME

@@ -13,6 +13,7 @@ from xxgk.core.calendar import DayKind, DayOverride, WorkCalendar, calendar_from
 from xxgk.core.errors import CalendarError
 from xxgk.web.audit.codes import AuditCode
 from xxgk.web.audit.services import audit_record
+from xxgk.web.textguard import checked_text
 from xxgk.web.workcalendar.models import CalendarDay, CalendarYear
 from xxgk.web.workcalendar.selectors import calendar_build
 
@@ -30,12 +31,7 @@ YEAR_SOURCE_MAX = CalendarYear._meta.get_field("source").max_length or 300
 def _text(value: str, label: str, limit: int) -> str:
     """``value`` stripped, or :class:`CalendarError` when it does not fit the column (PostgreSQL refuses a longer
     value with a database error) or holds a NUL character (refused by PostgreSQL in any text)."""
-    text = (value or "").strip()
-    if len(text) > limit:
-        raise CalendarError(f"{label}最多 {limit} 个字（现有 {len(text)} 个字）")
-    if "\x00" in text:
-        raise CalendarError(f"{label}包含不可见的控制字符，请重新输入")
-    return text
+    return checked_text(value, label, limit, error=CalendarError)
 
 
 def _touch_year(year: int) -> CalendarYear:
