@@ -12,7 +12,10 @@ if command -v redis-cli >/dev/null 2>&1 && ! redis-cli -h 127.0.0.1 ping >/dev/n
   sleep 1
 fi
 echo "== all tests (SQLite)"
-.venv/bin/python -m pytest -n "$workers" -q "$@"
+.venv/bin/python -m pytest -n "$workers" -q -m "not own_playwright" "$@"
+# Tests that start their own Playwright session cannot share a process with the browser tests' session-wide one.
+echo "== tests with their own browser session (SQLite)"
+XXGK_OWN_PLAYWRIGHT=1 .venv/bin/python -m pytest -q -p no:randomly -m own_playwright tests/security "$@"
 pg_url=${XXGK_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432 \
    && [ "$(id -u)" = 0 ] && command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then

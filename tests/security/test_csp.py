@@ -156,6 +156,9 @@ def chromium() -> Iterator[Any]:
     except RuntimeError:
         pass
     else:  # the browser tests' session-wide Playwright already runs in this worker process; a second cannot start
+        if os.environ.get("XXGK_OWN_PLAYWRIGHT"):
+            pytest.fail("another Playwright session runs in this process although the run was meant to be on its own")
+        # scripts/test.sh leaves these tests (marker own_playwright) out of the main run and runs them on their own.
         pytest.skip("another Playwright session runs in this process (run tests/security/test_csp.py on its own)")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # the route handler calls Django in Playwright's loop
     from django.db import connections
@@ -244,6 +247,7 @@ def pages(world: World) -> dict[str, list[str]]:
 
 
 @override_settings(MIDDLEWARE=with_csp())
+@pytest.mark.own_playwright
 def test_pages_work_under_the_policy_and_the_vectors_never_run(chromium: Any, world: World) -> None:
     for username, paths in pages(world).items():
         client = Client(raise_request_exception=False)
@@ -262,6 +266,7 @@ def test_pages_work_under_the_policy_and_the_vectors_never_run(chromium: Any, wo
 
 
 @override_settings(MIDDLEWARE=with_csp())
+@pytest.mark.own_playwright
 def test_deleting_a_document_still_asks_first(chromium: Any, world: World) -> None:
     """The delete button's confirmation (``data-confirm``, run by behaviours.js from base.html) still asks."""
     client = Client(raise_request_exception=False)
@@ -278,6 +283,7 @@ def test_deleting_a_document_still_asks_first(chromium: Any, world: World) -> No
 
 
 @override_settings(MIDDLEWARE=with_csp())
+@pytest.mark.own_playwright
 def test_the_pages_that_had_inline_code_work_under_the_policy(chromium: Any, world: World) -> None:
     """The handlers moved out of the templates still work on their real pages: a new API token is selected on a
     click, the status printout prints, the portal form's honeypot stays off-screen (its box is now a class)."""
@@ -336,6 +342,7 @@ def _page(body: str) -> Any:
 
 
 @override_settings(MIDDLEWARE=with_csp())
+@pytest.mark.own_playwright
 def test_the_behaviours_script_replaces_inline_handlers(chromium: Any) -> None:
     """``data-confirm``, ``data-print`` and ``data-select-on-click`` work under the policy, with no inline code."""
     script = '<script src="/static/xxgk/security/behaviours.js"></script>'
@@ -365,6 +372,7 @@ def test_the_behaviours_script_replaces_inline_handlers(chromium: Any) -> None:
 
 
 @override_settings(MIDDLEWARE=with_csp())
+@pytest.mark.own_playwright
 def test_an_injected_script_is_blocked(chromium: Any) -> None:
     """Defence in depth: markup that slipped through escaping (simulated by a page written here) would not run:
     it has no nonce and its text matches no template hash."""
