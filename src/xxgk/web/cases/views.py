@@ -55,7 +55,7 @@ from xxgk.web.cases.services import (
     case_register,
 )
 from xxgk.web.cases.vocabulary import tr
-from xxgk.web.cases.worklist import filter_fields_html, rows_html
+from xxgk.web.cases.worklist import filter_fields_html, header_html, rows_html
 from xxgk.web.litigation.selectors import remedies_for_case
 from xxgk.web.tenancy.models import MemberRole
 from xxgk.web.tenancy.selectors import (
@@ -100,6 +100,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "fields": filter_fields_html(form),
+            "header": header_html(),
             "page": page,
             "rows": rows_html(page, today=timezone.localdate()),
             "filters_query": f"?{filters_query}" if filters_query else "",

@@ -47,6 +47,7 @@ class _Vocabulary:
     duplicate_pending: str
     duplicate_confirmed: str
     deadline_labels: dict[str, str]  # filled as labels appear (gettext of each next_due_label)
+    header: str  # the table's header row
 
 
 @functools.lru_cache(maxsize=16)
@@ -68,6 +69,21 @@ def _vocabulary(language: str | None) -> _Vocabulary:
         duplicate_pending=f'<br><span class="badge warn duplicate-marker" title="{pending_title}">{pending}</span>',
         duplicate_confirmed=f'<br><span class="badge duplicate-marker" title="{confirmed_title}">{confirmed}</span>',
         deadline_labels={},
+        header="<tr>"
+        + "".join(
+            f'<th scope="col">{escape(label)}</th>'
+            for label in (
+                _("编号"),
+                _("机关"),
+                _("申请人"),
+                _("申请内容"),
+                _("收到日期"),
+                _("状态"),
+                _("最近期限"),
+                _("经办人"),
+            )
+        )
+        + "</tr>",
     )
 
 
@@ -118,6 +134,11 @@ def _row(row: CaseRow, words: _Vocabulary, today: date, url: tuple[str, str]) ->
         f"    <td>{escape(row.handler_name)}</td>\n"
         "  </tr>\n  "
     )
+
+
+def header_html() -> SafeString:
+    """The table's header row in the active language (the same for every page: once per language)."""
+    return _safe(_vocabulary(get_language()).header)
 
 
 def rows_html(page: CasePage, *, today: date) -> SafeString:

@@ -174,6 +174,12 @@ CACHES = {
     "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "xxgk-local"},
 }
 
+#: Database sessions and Django's model backend, each reading its row (the session, the user) with SQL written once
+#: per process instead of a queryset compiled on every request (docs/performance.md §5). Changing the backend's
+#: name signs out the sessions signed in under the previous one (once, at the deployment that changes it).
+SESSION_ENGINE = "xxgk.web.tenancy.sessions"
+AUTHENTICATION_BACKENDS = ["xxgk.web.tenancy.backends.UserBackend"]
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 #: A sign-in lasts this many hours (a working day and some), then the user signs in again.

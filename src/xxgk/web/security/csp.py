@@ -127,13 +127,14 @@ def template_hashes() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(sorted(source_hash(s) for s in scripts)), tuple(sorted(source_hash(s) for s in styles))
 
 
-def policy(nonce: str) -> str:
-    """The policy for one response."""
-    script_hashes, style_hashes = template_hashes()
-    script = ["'self'", f"'nonce-{nonce}'"]
+@lru_cache(maxsize=4)
+def _policy_parts(script_hashes: tuple[str, ...], style_hashes: tuple[str, ...]) -> tuple[str, str, str]:
+    """The policy around the two places the nonce goes (the same for every response while the hashes are)."""
+    marker = "\x00nonce\x00"
+    script = ["'self'", f"'nonce-{marker}'"]
     if script_hashes:
         script += ["'unsafe-hashes'", *script_hashes]
-    style = ["'self'", f"'nonce-{nonce}'"]
+    style = ["'self'", f"'nonce-{marker}'"]
     if style_hashes:
         style += ["'unsafe-hashes'", *style_hashes]
     directives = [
@@ -148,7 +149,14 @@ def policy(nonce: str) -> str:
         "form-action 'self'",
         "frame-ancestors 'none'",
     ]
-    return "; ".join(directives)
+    head, middle, tail = "; ".join(directives).split(marker)
+    return head, middle, tail
+
+
+def policy(nonce: str) -> str:
+    """The policy for one response."""
+    head, middle, tail = _policy_parts(*template_hashes())
+    return f"{head}{nonce}{middle}{nonce}{tail}"
 
 
 def new_nonce() -> str:

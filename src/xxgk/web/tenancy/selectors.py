@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest
 
 from xxgk.core.workflow import Role
 from xxgk.web.tenancy.models import Body, MemberRole, Membership
+from xxgk.web.tenancy.rows import memberships_with_bodies
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -43,7 +44,7 @@ def membership_list(*, user: AnyUser) -> list[Membership]:
     uid = _user_id(user)
     if uid is None:
         return []
-    return list(Membership.objects.filter(user_id=uid).select_related("body").order_by("body__code", "role"))
+    return memberships_with_bodies(uid)  # the header's on every page: SQL written once (rows.py)
 
 
 def body_descendant_ids(*, roots: Iterable[int]) -> set[int]:
