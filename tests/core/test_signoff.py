@@ -90,7 +90,8 @@ def test_chain_round_trips_through_a_dict() -> None:
         ((Step("A", "初审", "reviewer"),), "代码"),
         ((Step("1a", "初审", "reviewer"),), "代码"),
         ((Step("a", " ", "reviewer"),), "须有名称"),
-        ((Step("a", "审" * 51, "reviewer"),), "过长"),
+        ((Step("a", "审" * 51, "reviewer"),), "审查环节名称最多 50 个字（现有 51 个字）"),
+        ((Step("a", "初\x00审", "reviewer"),), "审查环节名称包含不可见的控制字符，请重新输入"),
         ((Step("a", "初审", " "),), "须指定负责审定的角色"),
         ((Step("a", "初审", "reviewer"), Step("a", "复审", "head")), "代码 a 重复"),
         ((Step("a", "初审", "reviewer"), Step("b", "初审", "head")), "名称“初审”重复"),
@@ -250,8 +251,11 @@ def test_decision_time_never_goes_backwards_and_opinions_are_bounded() -> None:
         decide(state, step="leader", reviewer=HEAD, decision="approve", at=t(4))
     with pytest.raises(SignoffError, match="统一带时区"):
         decide(state, step="leader", reviewer=HEAD, decision="approve", at=datetime(2026, 3, 2, 10))  # noqa: DTZ001
-    with pytest.raises(SignoffError, match="审查意见过长"):
+    with pytest.raises(SignoffError, match=rf"审查意见最多 {MAX_OPINION} 个字（现有 {MAX_OPINION + 1} 个字）"):
         decide(state, step="leader", reviewer=HEAD, decision="approve", opinion="意" * (MAX_OPINION + 1), at=t(6))
+    with pytest.raises(SignoffError, match="审查意见包含不可见的控制字符，请重新输入"):  # PostgreSQL refuses a NUL
+        decide(state, step="leader", reviewer=HEAD, decision="reject", opinion="请\x00修改", at=t(6))
+    assert decide(state, step="leader", reviewer=HEAD, decision="approve", opinion="意" * MAX_OPINION, at=t(6))
     with pytest.raises(SignoffError, match="未知的审查结论"):
         decide(state, step="leader", reviewer=HEAD, decision="maybe", at=t(6))
     with pytest.raises(SignoffError, match="早于上一次审查"):

@@ -155,6 +155,34 @@ def test_report_text_is_never_a_formula() -> None:
         assert not any(b"<f>" in archive.read(name) for name in archive.namelist() if name.endswith(".xml"))
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_text_starting_like_a_formula_is_quote_prefixed(start: str) -> None:
+    """As Excel does for typed text: the cell stays text when it is edited; other text and numbers are untouched."""
+    report = make_report("2021")
+    report.body = f"{start}SUM(A1:A9) 机关"
+    report.narrative["other"] = f"{start}1+1"
+    report.cells[UNREADABLE_CODE] = Cell.unreadable(note=f"{start}cmd|' /C calc'!A0")
+    data = render(report, "xlsx")
+    wb = load_workbook(io.BytesIO(data))
+    info = {row[0].value: row[1] for row in wb["概况"].iter_rows()}
+    texts = [info["六、其他需要报告的事项"]]
+    if start.strip():  # the body is written on one line: leading whitespace is dropped
+        texts.append(info["机关"])
+    else:
+        assert info["机关"].value == "SUM(A1:A9) 机关" and not info["机关"].quotePrefix
+    for cell in texts:
+        assert cell.value.startswith(start) and cell.data_type == "s" and cell.quotePrefix, repr(cell.value)
+    cells = {row[0].value: row for row in wb["单元格"].iter_rows()}
+    note = cells[UNREADABLE_CODE][5]
+    assert note.value == f"{start}cmd|' /C calc'!A0" and note.quotePrefix
+    plain = [c for row in wb["单元格"].iter_rows(min_row=2) for c in row if c.column != 6 or c.row != note.row]
+    assert plain and not any(c.quotePrefix for c in plain)  # labels, codes and numbers as before
+    assert any(isinstance(c.value, int) for c in plain)
+    assert render(report, "xlsx") == data  # still deterministic
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b'quotePrefix="1"' in archive.read("xl/styles.xml")
+
+
 def test_same_report_same_bytes_with_fixed_timestamps() -> None:
     report = make_report("2021")
     first = render(report, "xlsx")

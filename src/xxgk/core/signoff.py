@@ -38,8 +38,10 @@ from types import MappingProxyType
 from typing import Any
 
 from xxgk.core.errors import WorkflowError
+from xxgk.core.textcheck import text_problems
 
 MAX_STEPS = 10
+MAX_STEP_NAME = 50
 MAX_OPINION = 2000
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,29}")
 
@@ -114,8 +116,9 @@ class Chain:
                 raise SignoffError(f"审查环节代码 {step.key!r} 无效（小写字母开头，只含小写字母、数字、下划线）")
             if not isinstance(step.name, str) or not step.name.strip():
                 raise SignoffError("审查环节须有名称")
-            if len(step.name) > 50:
-                raise SignoffError(f"审查环节名称“{step.name}”过长（最多 50 个字）")
+            problems = text_problems(step.name, "审查环节名称", MAX_STEP_NAME)
+            if problems:
+                raise SignoffError("；".join(problems))
             if not isinstance(step.role, str) or not step.role.strip():
                 raise SignoffError(f"审查环节“{step.name}”须指定负责审定的角色")
             if step.key in keys:
@@ -372,8 +375,9 @@ def decide(
     text = (opinion or "").strip()
     if verdict is Decision.REJECT and not text:
         raise SignoffError("退回修改须写明理由")
-    if len(text) > MAX_OPINION:
-        raise SignoffError(f"审查意见过长（最多 {MAX_OPINION} 字）")
+    problems = text_problems(text, "审查意见", MAX_OPINION)
+    if problems:
+        raise SignoffError("；".join(problems))
     when = _check_time(state, at)
     target = state.next_step
     assert target is not None  # refusal() checked the phase

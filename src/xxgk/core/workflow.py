@@ -12,8 +12,11 @@ the actor). :func:`apply` checks, in this order, that
 5. the action's guard holds (Art 29 content, Art 31 receipt date, Art 30 seven-day 补正 window, one extension of
    at most 20 working days approved before the due date, …) — see :attr:`Transition.guard` for the text,
 
-and raises :class:`~xxgk.core.errors.WorkflowError` with a Chinese message otherwise. The web layer performs one
-service per action: it asks :func:`apply` (or :func:`check`), then stores the event.
+and raises :class:`~xxgk.core.errors.WorkflowError` with a Chinese message otherwise (a payload text holding a NUL
+character, which no database stores, included). The web layer performs one service per action: it asks
+:func:`apply` (or :func:`check`), then stores the event. :func:`blocked_reason` says, before anything is entered,
+why an action can never succeed on a case now (a second extension, a 补正 period not yet over, …): each guard's part
+that does not depend on the payload is the same code for both, so only actions that can succeed are offered.
 
 Deadlines are derived from the history (:meth:`Case.answer_deadline`, :meth:`Case.deadlines`); every closed case
 has exactly one :class:`~xxgk.core.outcomes.Outcome`, which maps to one row of table 3 (:meth:`Case.report_cell`).
@@ -21,8 +24,8 @@ has exactly one :class:`~xxgk.core.outcomes.Outcome`, which maps to one row of t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
@@ -52,6 +55,7 @@ from xxgk.core.errors import WorkflowError
 from xxgk.core.fees import FeeMethod, payment_deadline
 from xxgk.core.outcomes import ApplicantType, Channel, DeliveryMethod, Outcome, ProvisionForm, report_cell
 from xxgk.core.receipt import ReceiptDate, ReceiptFacts, receipt_date
+from xxgk.core.textcheck import text_problems
 
 # -- roles, statuses, actions ---------------------------------------------------------------------
 
@@ -779,6 +783,37 @@ def _running_due(case: Case, calendar: WorkCalendar, what: str) -> date:
     return deadline.due
 
 
+# -- guards ---------------------------------------------------------------------------------------
+#
+# Each action's guard is in two parts. The *precondition* (``_pre_*``) decides what depends only on the case,
+# who acts and the day the step is dated — a second extension, a 补正 period not yet over, a notice no longer in
+# time; the *payload guard* (``_guard_*``) checks what the step carries. :func:`check` runs both for one event;
+# :func:`blocked_reason` runs the precondition alone over every day a new step could still be dated, so an action
+# it does not block can succeed with some payload, and one it blocks is refused whatever is entered.
+
+
+@dataclass(frozen=True, slots=True)
+class _Attempt:
+    """Who would act, and the days the step could be dated: ``first``–``last``. For an event both are its own
+    date (``exact``); for :func:`blocked_reason` they run from the previous step's date to today."""
+
+    role: Role
+    actor: str
+    first: date
+    last: date
+    exact: bool
+
+    @classmethod
+    def of(cls, ev: Event) -> _Attempt:
+        return cls(Role(ev.role), ev.actor, ev.on, ev.on, exact=True)
+
+    @property
+    def first_text(self) -> str:
+        """The earliest possible date as a message names it."""
+        return _d(self.first) if self.exact else f"上一操作日期 {_d(self.first)}"
+
+
+_Pre = Callable[[Case, _Attempt, WorkCalendar], None]
 _Guard = Callable[[Case, Event, WorkCalendar], None]
 _T = TypeVar("_T")
 
@@ -815,16 +850,32 @@ def _guard_confirm_receipt(case: Case, ev: Event, calendar: WorkCalendar) -> Non
         raise WorkflowError(f"收到申请之日 {_d(receipt.day)} 不能晚于确认操作日期 {_d(ev.on)}")
 
 
-def _guard_on_the_spot(case: Case, ev: Event, calendar: WorkCalendar) -> None:
-    data = _payload(ev, Reply)
+def _pre_on_the_spot(case: Case, at: _Attempt, calendar: WorkCalendar) -> None:
     reg = case.registration
     if reg is None or reg.channel not in (Channel.IN_PERSON, Channel.ORAL):
         raise WorkflowError("只有当面或口头提出的申请才能当场答复")
-    if case.received_on != ev.on:
-        raise WorkflowError("当场答复须在收到申请的当日作出")
     if len(case.events) != 1:
         raise WorkflowError("申请已开始办理（补正、征求意见等），不能再当场答复")
-    check_reply(data, case)
+    received = case.received_on
+    if received is None or not at.first <= received <= at.last:
+        raise WorkflowError("当场答复须在收到申请的当日作出")
+
+
+def _guard_on_the_spot(case: Case, ev: Event, calendar: WorkCalendar) -> None:
+    check_reply(_payload(ev, Reply), case)
+
+
+def _pre_request_correction(case: Case, at: _Attempt, calendar: WorkCalendar) -> None:
+    if case.correction_requested_since_receipt:
+        raise WorkflowError("补正事项应当一次性告知：收到本次申请后已告知过补正")
+    received = case.clock_received_on
+    if received is None:  # pragma: no cover - unreachable through the table
+        raise WorkflowError("收到申请之日未确定")
+    limit = correction_notice_deadline(received, calendar)
+    if limit.due is not None and at.first > limit.due:
+        raise WorkflowError(
+            f"补正告知应在收到申请之日（{_d(received)}）起7个工作日内（至 {_d(limit.due)}）作出，{at.first_text} 已逾期"
+        )
 
 
 def _guard_request_correction(case: Case, ev: Event, calendar: WorkCalendar) -> None:
@@ -836,16 +887,6 @@ def _guard_request_correction(case: Case, ev: Event, calendar: WorkCalendar) -> 
         raise WorkflowError(f"补正期限必须是日期，收到 {data.due!r}")
     if data.due <= ev.on:
         raise WorkflowError(f"补正期限 {_d(data.due)} 必须晚于告知日期 {_d(ev.on)}")
-    if case.correction_requested_since_receipt:
-        raise WorkflowError("补正事项应当一次性告知：收到本次申请后已告知过补正")
-    received = case.clock_received_on
-    if received is None:  # pragma: no cover - unreachable through the table
-        raise WorkflowError("收到申请之日未确定")
-    limit = correction_notice_deadline(received, calendar)
-    if limit.due is not None and ev.on > limit.due:
-        raise WorkflowError(
-            f"补正告知应在收到申请之日（{_d(received)}）起7个工作日内（至 {_d(limit.due)}）作出，{_d(ev.on)} 已逾期"
-        )
 
 
 def _correction_due(case: Case, calendar: WorkCalendar) -> date:
@@ -871,9 +912,9 @@ def _guard_receive_correction(case: Case, ev: Event, calendar: WorkCalendar) -> 
         raise WorkflowError(f"已超过补正期限 {_d(due)}；逾期补正须记录正当理由，否则视为放弃申请")
 
 
-def _guard_correction_overdue(case: Case, ev: Event, calendar: WorkCalendar) -> None:
+def _pre_correction_overdue(case: Case, at: _Attempt, calendar: WorkCalendar) -> None:
     due = _correction_due(case, calendar)
-    if ev.on <= due:
+    if at.last <= due:
         raise WorkflowError(f"补正期限 {_d(due)} 尚未届满，不能视为放弃申请")
 
 
@@ -889,6 +930,21 @@ def _guard_start_consultation(case: Case, ev: Event, calendar: WorkCalendar) -> 
         raise WorkflowError("对方收到征求意见书的日期不能早于发出日期")
 
 
+def _consultation_window_over(case: Case, calendar: WorkCalendar, last: date) -> None:
+    """“逾期未提出意见” can be recorded only after the 15-working-day window (on a day up to ``last``)."""
+    start = case.last(Action.START_CONSULTATION)
+    if start is None or not isinstance(start.data, Consultation):  # pragma: no cover
+        raise WorkflowError("没有进行中的征求意见")
+    window = consultation_window_end(start.on, start.data.party_received_on, calendar)
+    if window.due is not None and last <= window.due:
+        raise WorkflowError(f"意见期限 {_d(window.due)} 尚未届满，不能记录为逾期未提出意见")
+
+
+def _pre_end_consultation(case: Case, at: _Attempt, calendar: WorkCalendar) -> None:
+    if at.role is Role.SYSTEM:  # the system records only “逾期未提出意见”
+        _consultation_window_over(case, calendar, at.last)
+
+
 def _guard_end_consultation(case: Case, ev: Event, calendar: WorkCalendar) -> None:
     data = _payload(ev, ConsultationEnd)
     result = data.result
@@ -897,20 +953,21 @@ def _guard_end_consultation(case: Case, ev: Event, calendar: WorkCalendar) -> No
     if ev.role is Role.SYSTEM and result is not ConsultationResult.NO_REPLY:
         raise WorkflowError("系统只能记录“逾期未提出意见”")
     if result is ConsultationResult.NO_REPLY:
-        start = case.last(Action.START_CONSULTATION)
-        if start is None or not isinstance(start.data, Consultation):  # pragma: no cover
-            raise WorkflowError("没有进行中的征求意见")
-        window = consultation_window_end(start.on, start.data.party_received_on, calendar)
-        if window.due is not None and ev.on <= window.due:
-            raise WorkflowError(f"意见期限 {_d(window.due)} 尚未届满，不能记录为逾期未提出意见")
+        _consultation_window_over(case, calendar, ev.on)
 
 
-def _guard_extend(case: Case, ev: Event, calendar: WorkCalendar) -> None:
-    data = _payload(ev, Extension)
+def _pre_extend(case: Case, at: _Attempt, calendar: WorkCalendar) -> None:
     if case.has(Action.EXTEND):
         raise WorkflowError("答复期限只能延长一次（第三十三条第二款）")
     if case.has(Action.SET_CUSTOM_DEADLINE):
         raise WorkflowError("已依第三十五条确定延迟答复期限，不再延长")
+    due = _running_due(case, calendar, "延期")
+    if at.first > due:
+        raise WorkflowError(f"答复期限已于 {_d(due)} 届满，不能再延期（须在届满前批准）")
+
+
+def _guard_extend(case: Case, ev: Event, calendar: WorkCalendar) -> None:
+    data = _payload(ev, Extension)
     if isinstance(data.days, bool) or not isinstance(data.days, int) or not 1 <= data.days <= MAX_EXTENSION_DAYS:
         raise WorkflowError(f"延长的期限必须是 1–{MAX_EXTENSION_DAYS} 个工作日，收到 {data.days!r}")
     if not _text(data.approved_by):
@@ -918,14 +975,11 @@ def _guard_extend(case: Case, ev: Event, calendar: WorkCalendar) -> None:
     if not _is_date(data.notified_on) or data.notified_on < ev.on:
         raise WorkflowError("告知申请人延期的日期不能早于批准日期")
     due = _running_due(case, calendar, "延期")
-    if ev.on > due:
-        raise WorkflowError(f"答复期限已于 {_d(due)} 届满，不能再延期（须在届满前批准）")
     if data.notified_on > due:
         raise WorkflowError(f"延期须在答复期限 {_d(due)} 届满前告知申请人")
 
 
-def _guard_custom_deadline(case: Case, ev: Event, calendar: WorkCalendar) -> None:
-    data = _payload(ev, CustomDeadline)
+def _pre_custom_deadline(case: Case, at: _Attempt, calendar: WorkCalendar) -> None:
     if not case.has(Action.REQUEST_REASONS):
         raise WorkflowError("依第三十五条确定延迟答复期限前须先要求申请人说明理由")
     record = case.last(Action.RECORD_REASONS)
@@ -933,6 +987,13 @@ def _guard_custom_deadline(case: Case, ev: Event, calendar: WorkCalendar) -> Non
         raise WorkflowError("申请人未说明理由，不能确定延迟答复期限（可告知不予处理）")
     if case.has(Action.SET_CUSTOM_DEADLINE):
         raise WorkflowError("延迟答复期限只能确定一次")
+    due = _running_due(case, calendar, "确定延迟答复期限")
+    if at.first > due:  # the applicant is told on the day or later, and no later than the due date
+        raise WorkflowError(f"答复期限已于 {_d(due)} 届满，不能再确定延迟答复期限（须在届满前告知申请人）")
+
+
+def _guard_custom_deadline(case: Case, ev: Event, calendar: WorkCalendar) -> None:
+    data = _payload(ev, CustomDeadline)
     if not _text(data.reason):
         raise WorkflowError("须写明确定延迟答复期限的理由")
     if not _is_date(data.due) or not _is_date(data.notified_on):
@@ -944,19 +1005,22 @@ def _guard_custom_deadline(case: Case, ev: Event, calendar: WorkCalendar) -> Non
         raise WorkflowError(f"须在答复期限 {_d(due)} 届满前告知申请人延迟答复期限")
 
 
-def _guard_fee_notice(case: Case, ev: Event, calendar: WorkCalendar) -> None:
-    data = _payload(ev, FeeNotice)
+def _pre_fee_notice(case: Case, at: _Attempt, calendar: WorkCalendar) -> None:
     if case.has(Action.SEND_FEE_NOTICE):
         raise WorkflowError("每件申请只能发出一次收费通知")
+    due = _running_due(case, calendar, "发出收费通知")
+    if at.first > due:
+        raise WorkflowError(f"收费通知应在答复期限（{_d(due)}）内发出")
+
+
+def _guard_fee_notice(case: Case, ev: Event, calendar: WorkCalendar) -> None:
+    data = _payload(ev, FeeNotice)
     if not isinstance(data.method, FeeMethod):
         raise WorkflowError("计费方式未知（按件或按量，二者择一）")
     if not isinstance(data.amount, Decimal) or not data.amount.is_finite() or data.amount <= 0:
         raise WorkflowError(f"收费金额必须大于零，收到 {data.amount!r}")
     if not _is_date(data.served_on) or data.served_on < ev.on:
         raise WorkflowError("收费通知送达日期不能早于发出日期")
-    due = _running_due(case, calendar, "发出收费通知")
-    if ev.on > due:
-        raise WorkflowError(f"收费通知应在答复期限（{_d(due)}）内发出")
 
 
 def _payment_due(case: Case, calendar: WorkCalendar) -> date:
@@ -967,6 +1031,12 @@ def _payment_due(case: Case, calendar: WorkCalendar) -> date:
     return notice.served_on if due is None else due
 
 
+def _pre_payment(case: Case, at: _Attempt, calendar: WorkCalendar) -> None:
+    due = _payment_due(case, calendar)
+    if at.first > due:
+        raise WorkflowError(f"缴费期限已于 {_d(due)} 届满，视为放弃申请")
+
+
 def _guard_payment(case: Case, ev: Event, calendar: WorkCalendar) -> None:
     data = _payload(ev, Payment)
     notice = case.fee_notice
@@ -974,14 +1044,11 @@ def _guard_payment(case: Case, ev: Event, calendar: WorkCalendar) -> None:
         raise WorkflowError("未发出收费通知")
     if data.amount != notice.amount:
         raise WorkflowError(f"缴费金额 {data.amount} 元与收费通知金额 {notice.amount} 元不一致")
-    due = _payment_due(case, calendar)
-    if ev.on > due:
-        raise WorkflowError(f"缴费期限已于 {_d(due)} 届满，视为放弃申请")
 
 
-def _guard_fee_overdue(case: Case, ev: Event, calendar: WorkCalendar) -> None:
+def _pre_fee_overdue(case: Case, at: _Attempt, calendar: WorkCalendar) -> None:
     due = _payment_due(case, calendar)
-    if ev.on <= due:
+    if at.last <= due:
         raise WorkflowError(f"缴费期限 {_d(due)} 尚未届满，不能视为放弃申请")
 
 
@@ -996,40 +1063,64 @@ def _guard_return_reply(case: Case, ev: Event, calendar: WorkCalendar) -> None:
         raise WorkflowError("退回修改须写明意见")
 
 
-def _guard_approve_reply(case: Case, ev: Event, calendar: WorkCalendar) -> None:
+def _pre_approve_reply(case: Case, at: _Attempt, calendar: WorkCalendar) -> None:
     draft = case.last(Action.DRAFT_REPLY)
-    if draft is not None and ev.actor and ev.actor == draft.actor:
+    if draft is not None and at.actor and at.actor == draft.actor:
         raise WorkflowError("审核人不能审核本人拟定的答复")
+
+
+def _no_pre(case: Case, at: _Attempt, calendar: WorkCalendar) -> None:
+    return None
 
 
 def _no_guard(case: Case, ev: Event, calendar: WorkCalendar) -> None:
     return None
 
 
-_GUARDS: dict[Action, _Guard] = {
-    Action.REGISTER: _guard_register,
-    Action.REGISTER_PENDING: _guard_register,
-    Action.CONFIRM_RECEIPT: _guard_confirm_receipt,
-    Action.REPLY_ON_THE_SPOT: _guard_on_the_spot,
-    Action.REQUEST_CORRECTION: _guard_request_correction,
-    Action.RECEIVE_CORRECTION: _guard_receive_correction,
-    Action.CORRECTION_OVERDUE: _guard_correction_overdue,
-    Action.START_CONSULTATION: _guard_start_consultation,
-    Action.END_CONSULTATION: _guard_end_consultation,
-    Action.EXTEND: _guard_extend,
-    Action.REQUEST_REASONS: _no_guard,
-    Action.RECORD_REASONS: _no_guard,
-    Action.SET_CUSTOM_DEADLINE: _guard_custom_deadline,
-    Action.SEND_FEE_NOTICE: _guard_fee_notice,
-    Action.RECORD_PAYMENT: _guard_payment,
-    Action.FEE_OVERDUE: _guard_fee_overdue,
-    Action.DRAFT_REPLY: _guard_draft_reply,
-    Action.RETURN_REPLY: _guard_return_reply,
-    Action.APPROVE_REPLY: _guard_approve_reply,
-    Action.SEND_REPLY: _no_guard,
-    Action.WITHDRAW: _no_guard,
-    Action.ARCHIVE: _no_guard,
+#: action → (precondition, payload guard).
+_GUARDS: dict[Action, tuple[_Pre, _Guard]] = {
+    Action.REGISTER: (_no_pre, _guard_register),
+    Action.REGISTER_PENDING: (_no_pre, _guard_register),
+    Action.CONFIRM_RECEIPT: (_no_pre, _guard_confirm_receipt),
+    Action.REPLY_ON_THE_SPOT: (_pre_on_the_spot, _guard_on_the_spot),
+    Action.REQUEST_CORRECTION: (_pre_request_correction, _guard_request_correction),
+    Action.RECEIVE_CORRECTION: (_no_pre, _guard_receive_correction),
+    Action.CORRECTION_OVERDUE: (_pre_correction_overdue, _no_guard),
+    Action.START_CONSULTATION: (_no_pre, _guard_start_consultation),
+    Action.END_CONSULTATION: (_pre_end_consultation, _guard_end_consultation),
+    Action.EXTEND: (_pre_extend, _guard_extend),
+    Action.REQUEST_REASONS: (_no_pre, _no_guard),
+    Action.RECORD_REASONS: (_no_pre, _no_guard),
+    Action.SET_CUSTOM_DEADLINE: (_pre_custom_deadline, _guard_custom_deadline),
+    Action.SEND_FEE_NOTICE: (_pre_fee_notice, _guard_fee_notice),
+    Action.RECORD_PAYMENT: (_pre_payment, _guard_payment),
+    Action.FEE_OVERDUE: (_pre_fee_overdue, _no_guard),
+    Action.DRAFT_REPLY: (_no_pre, _guard_draft_reply),
+    Action.RETURN_REPLY: (_no_pre, _guard_return_reply),
+    Action.APPROVE_REPLY: (_pre_approve_reply, _no_guard),
+    Action.SEND_REPLY: (_no_pre, _no_guard),
+    Action.WITHDRAW: (_no_pre, _no_guard),
+    Action.ARCHIVE: (_no_pre, _no_guard),
 }
+
+
+def _texts(value: object) -> Iterator[str]:
+    """Every string in a payload (its fields, nested values and tuples)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _texts(item)
+    elif is_dataclass(value) and not isinstance(value, type):
+        for f in fields(value):
+            yield from _texts(getattr(value, f.name))
+
+
+def _role_refusal(entry: Transition, role: Role) -> str | None:
+    if role in entry.roles:
+        return None
+    who = "、".join(r.label for r in Role if r in entry.roles)
+    return f"“{role.label}”无权执行“{entry.action.label}”（可由：{who}）"
 
 
 def _check_structure(case: Case, event: Event) -> Transition:
@@ -1041,9 +1132,9 @@ def _check_structure(case: Case, event: Event) -> Transition:
         role = Role(event.role)
     except ValueError:
         raise WorkflowError(f"未知的角色 {event.role!r}") from None
-    if role not in entry.roles:
-        who = "、".join(r.label for r in Role if r in entry.roles)
-        raise WorkflowError(f"“{role.label}”无权执行“{entry.action.label}”（可由：{who}）")
+    refusal = _role_refusal(entry, role)
+    if refusal is not None:
+        raise WorkflowError(refusal)
     if not _is_date(event.on):
         raise WorkflowError(f"操作日期必须是日期，收到 {event.on!r}")
     if entry.payload is None:
@@ -1064,8 +1155,39 @@ def check(case: Case, event: Event, calendar: WorkCalendar) -> Transition:
     if not isinstance(case, Case):
         raise WorkflowError(f"需要 Case，收到 {case!r}")
     entry = _check_structure(case, event)
-    _GUARDS[entry.action](case, event, calendar)
+    problems = text_problems("".join(_texts(event.data)), f"“{entry.action.label}”填写的内容")
+    if problems:  # a NUL character, which the database would refuse
+        raise WorkflowError("；".join(problems))
+    precondition, guard = _GUARDS[entry.action]
+    precondition(case, _Attempt.of(event), calendar)
+    guard(case, event, calendar)
     return entry
+
+
+def blocked_reason(
+    case: Case, action: Action, role: Role, calendar: WorkCalendar, *, today: date, actor: str = ""
+) -> str | None:
+    """Why ``action`` by ``role`` (and ``actor``, when given) cannot succeed on ``case`` whatever it carries and
+    whichever day it is dated — from the previous step's date to ``today`` — or ``None`` when some payload and day
+    can succeed. The table, the role and each guard's precondition decide (the same code :func:`check` runs), so
+    what is offered is what :func:`apply` accepts: a second extension, a 补正 period not yet over, a fee notice
+    after the answer deadline are refused here with the message :func:`apply` would give."""
+    try:
+        entry = transition(case.status, action)
+    except WorkflowError as exc:
+        return exc.message
+    refusal = _role_refusal(entry, Role(role))
+    if refusal is not None:
+        return refusal
+    first = case.events[-1].on if case.events else date.min
+    if today < first:
+        return f"上一操作日期 {_d(first)} 晚于今天（{_d(today)}），暂不能记录新的操作"
+    precondition, _guard = _GUARDS[entry.action]
+    try:
+        precondition(case, _Attempt(Role(role), actor, first, today, exact=False), calendar)
+    except WorkflowError as exc:
+        return exc.message
+    return None
 
 
 def apply(case: Case, event: Event, calendar: WorkCalendar) -> Case:

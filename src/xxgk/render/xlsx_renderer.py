@@ -10,7 +10,8 @@ Sheets, in order:
 
 Output is deterministic: the workbook's created/modified properties are fixed and the ZIP entries carry a fixed
 timestamp, so the same report always gives the same bytes. Report text is written as text, never as a formula
-(a body name starting with ``=`` stays a string), with control characters removed.
+(a body name starting with ``=`` stays a string, quote-prefixed as Excel does for typed text: ``xxgk.core.cellsafe``),
+with control characters removed.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from xxgk.core.cellsafe import put_value
 from xxgk.core.model import UNIT_UNSTATED, CellState, Report
 from xxgk.core.templates import CellKind, get_template
 from xxgk.render.base import FunctionRenderer
@@ -72,13 +74,11 @@ def _text(value: str) -> str:
 
 
 def put(ws: Any, row: int, col: int, value: object) -> Any:
-    """Write one cell; strings always as text (never a formula), numbers as numbers."""
+    """Write one cell: strings always as text (:func:`xxgk.core.cellsafe.put_value`: never a formula, with Excel's
+    quote prefix when one starts like a formula, so that editing the cell does not make it one), numbers as
+    numbers."""
     cell = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        cell.value = _text(value)
-        cell.data_type = "s"
-    else:
-        cell.value = value
+    put_value(cell, _text(value) if isinstance(value, str) else value)
     return cell
 
 

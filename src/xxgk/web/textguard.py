@@ -9,7 +9,8 @@ these messages::
     标题包含不可见的控制字符，请重新输入
 
 The label and the limit come from a model field (its ``verbose_name`` and, for a ``CharField``, its
-``max_length``: :func:`field_problems`) or are given (:func:`text_problems`, :func:`checked_text`).
+``max_length``: :func:`field_problems`) or are given (:func:`text_problems`, :func:`checked_text`). The check itself
+is the core's (:func:`xxgk.core.textcheck.text_problems`, which the pure core uses too).
 """
 
 from __future__ import annotations
@@ -19,17 +20,9 @@ from collections.abc import Iterable, Mapping
 from django.db.models import CharField, Model
 
 from xxgk.core.errors import XxgkError
+from xxgk.core.textcheck import text_problems
 
-
-def text_problems(text: str, label: str, limit: int | None = None) -> list[str]:
-    """A Chinese message for each reason ``text`` cannot be stored: longer than ``limit`` characters (no limit:
-    ``None``), or holding a NUL character."""
-    problems = []
-    if limit is not None and len(text) > limit:
-        problems.append(f"{label}最多 {limit} 个字（现有 {len(text)} 个字）")
-    if "\x00" in text:
-        problems.append(f"{label}包含不可见的控制字符，请重新输入")
-    return problems
+__all__ = ["checked_text", "column", "field_problems", "refuse", "text_problems"]
 
 
 def column(model: type[Model], name: str) -> tuple[str, int | None]:

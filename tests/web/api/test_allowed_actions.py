@@ -61,3 +61,24 @@ def test_each_step_is_listed_for_its_role_in_turn(api_as: Api, org: dict[str, Bo
     assert _allowed(head, case_id) == [("return_reply", "head", "负责人"), ("approve_reply", "head", "负责人")]
     done = head.post(f"/api/v1/applications/{case_id}/actions/approve_reply", {"on": "2026-03-05"})
     assert done.status == 200 and done.data["status"] == "reply_approved"
+
+
+def test_only_actions_that_can_succeed_are_listed(api_as: Api, org: dict[str, Body]) -> None:
+    """An action the workflow refuses whatever the request body (a second extension, a 第三十五条 deadline before
+    the applicant's reasons) is not listed; posting it anyway is still refused with the reason."""
+    clerk, head = api_as("bq_clerk"), api_as("bq_head")
+    case_id: int = clerk.post("/api/v1/applications", {**REGISTRATION, "body_id": org["baqiao"].pk}).data["id"]
+    assert [a[0] for a in _allowed(head, case_id)] == ["extend"]  # no reasons asked for yet: no custom deadline
+    refused = head.post(
+        f"/api/v1/applications/{case_id}/actions/set_custom_deadline",
+        {"on": "2026-03-03", "due": "2026-05-01", "reason": "数量大", "notified_on": "2026-03-03"},
+    )
+    assert refused.status == 409 and refused.data["detail"] == "依第三十五条确定延迟答复期限前须先要求申请人说明理由"
+    extension = {"on": "2026-03-05", "days": 5, "approved_by": "王强", "notified_on": "2026-03-05"}
+    extended = head.post(f"/api/v1/applications/{case_id}/actions/extend", extension)
+    assert extended.status == 200, extended.data
+    assert extended.data["allowed_actions"] == [] and _allowed(head, case_id) == []
+    again = head.post(f"/api/v1/applications/{case_id}/actions/extend", {**extension, "on": "2026-03-06"})
+    assert again.status == 409 and again.data["detail"] == "答复期限只能延长一次（第三十三条第二款）"
+    # the clerk's own actions are unaffected by the head's
+    assert "withdraw" in [a[0] for a in _allowed(clerk, case_id)]

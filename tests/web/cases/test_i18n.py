@@ -13,15 +13,25 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.http import HttpResponse
+from django.test import Client, RequestFactory, override_settings
+from django.utils import translation
 
 from tests.web.cases.conftest import Register
+from xxgk.core.calendar import DayKind
 from xxgk.core.deadlines import DeadlineKind
 from xxgk.core.fees import FeeMethod
 from xxgk.core.outcomes import ApplicantType, Channel, DeliveryMethod, Outcome, ProvisionForm
+from xxgk.core.proactive import Attribute
+from xxgk.core.signoff import Decision, Phase
+from xxgk.core.table4 import RemedyKind, RemedyResult
 from xxgk.core.workflow import Action, ConsultationKind, ConsultationResult, Role, Status
 from xxgk.web.cases import vocabulary
 from xxgk.web.jobs.forms import max_files
+from xxgk.web.oversight.charts import Series as ChartSeries
+from xxgk.web.oversight.charts import bar_chart, line_chart
+from xxgk.web.oversight.display import applications_unit
+from xxgk.web.security.limits import RequestSizeLimitMiddleware
 from xxgk.web.tenancy.models import Body
 
 WEB = Path(__file__).resolve().parents[3] / "src" / "xxgk" / "web"
@@ -141,14 +151,38 @@ def _vocabulary_literals() -> set[str]:
     }
 
 
+def _vocabulary_results() -> set[str]:
+    """The msgids of the ``pgettext_lazy("remedy result", …)`` calls of the vocabulary."""
+    tree = ast.parse(Path(vocabulary.__file__).read_text(encoding="utf-8"))
+    return {
+        node.args[1].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "pgettext_lazy"
+        and len(node.args) == 2
+        and isinstance(node.args[0], ast.Constant)
+        and node.args[0].value == "remedy result"
+        and isinstance(node.args[1], ast.Constant)
+        and isinstance(node.args[1].value, str)
+    }
+
+
 def test_every_core_label_is_in_the_vocabulary() -> None:
     enums: tuple[type[Any], ...] = (Status, Action, Role, Channel, Outcome, ProvisionForm, DeliveryMethod)
     enums += (ConsultationKind, ConsultationResult, FeeMethod, DeadlineKind)
+    enums += (DayKind, RemedyKind, Attribute, Decision, Phase)
     labels: set[str] = {m.label for enum in enums for m in enum}
     labels |= {t.full_label for t in ApplicantType} | {t.label for t in ApplicantType}
     literals = _vocabulary_literals()
     assert labels - literals == set()
     assert set(vocabulary.VOCABULARY) == literals
+    results = _vocabulary_results()
+    assert results == {r.label for r in RemedyResult}
+    with translation.override(None):  # no translation: the msgids
+        assert {str(p) for p in vocabulary.REMEDY_RESULTS} == results
+    with translation.override("en"):
+        assert str(vocabulary.tr_result("撤销")) == "Revoked" and str(vocabulary.tr("撤销")) == "Revoke"
 
 
 @pytest.mark.django_db
@@ -264,3 +298,64 @@ def test_the_jobs_oversight_and_lockout_pages_in_english(login: object, org: dic
     assert locked.status_code == 429 and "Too many failed sign-ins: signing in is suspended." in locked.content.decode()
     lockouts = _page(admin, "/security/lockouts/", lang="en")
     assert "Sign-in lockouts" in lockouts and "User name + address" in lockouts and "Lift the lockout" in lockouts
+
+
+@pytest.mark.django_db
+def test_the_error_pages_follow_the_requests_language(login: object, register: Register) -> None:
+    """The 404 page in English, byte for byte the same for a missing object and another body's; a refusal's own
+    message translated on the 403 page; the 413 refusal, written before LocaleMiddleware runs."""
+    case = register()  # 八桥镇's
+    client: Client = login("td_clerk")  # type: ignore[operator]
+    missing = client.get("/cases/987654/", HTTP_ACCEPT_LANGUAGE="en")
+    hidden = client.get(f"/cases/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert missing.status_code == hidden.status_code == 404 and missing.content == hidden.content
+    page = missing.content.decode()
+    assert '<html lang="en">' in page and "<h1>Page not found</h1>" in page and ">Back to the home page<" in page
+    assert "页面不存在" not in page
+    chinese = client.get("/cases/987654/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
+    assert '<html lang="zh-Hans">' in chinese and "<h1>页面不存在</h1>" in chinese and "Page not found" not in chinese
+    refused = client.post("/calendar/add/", {"year": "2030"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 403
+    assert "Only administrators can change the working-day calendar" in refused.content.decode()
+    assert "只有管理员可以修改工作日日历" in client.post("/calendar/add/", {"year": "2030"}).content.decode()
+
+    middleware = RequestSizeLimitMiddleware(lambda request: HttpResponse("read"))
+    big = str(3 * 1024 * 1024)
+    with override_settings(XXGK_MAX_REQUEST_MB=1), translation.override("zh-hans"):
+        english = middleware(RequestFactory().post("/", CONTENT_LENGTH=big, HTTP_ACCEPT_LANGUAGE="en"))
+        assert isinstance(english, HttpResponse) and english.status_code == 413
+        assert translation.get_language() == "zh-hans"  # the page's language was not left active
+        text = english.content.decode()
+        assert '<html lang="en">' in text and "<h1>Submission too large</h1>" in text
+        assert "The submission is too large (3 MB; the limit is 1 MB) and was not accepted." in text
+        default = middleware(RequestFactory().post("/", CONTENT_LENGTH=big))
+        assert isinstance(default, HttpResponse)
+        assert "提交的内容过大（3 MB，上限 1 MB），未接收。" in default.content.decode()
+
+
+@pytest.mark.django_db
+def test_oversight_reasons_body_kinds_and_chart_descriptions_in_english(login: object, org: dict[str, Body]) -> None:
+    admin: Client = login("qu_admin")  # type: ignore[operator]
+    district = org["district"].pk
+    combined = _page(admin, f"/oversight/{district}/2025/combined/", lang="en")
+    assert "There is no published annual report to combine" in combined and "没有可以汇总" not in combined
+    assert "没有可以汇总的已发布年度报告" in _page(admin, f"/oversight/{district}/2025/combined/")
+    overview = _page(admin, f"/oversight/{district}/2025/", lang="en")
+    assert ">Township government (2)<" in overview and ">Township government<" in overview  # heading, filter
+    assert "乡镇人民政府" not in overview
+    bodies = _page(admin, "/bodies/", lang="en")
+    assert "<td>People&#x27;s government</td>" in bodies and "<td>Township government</td>" in bodies
+    assert "<td>乡镇人民政府</td>" in _page(admin, "/bodies/")
+
+    items = [("自然人", 1), ("法人或其他组织", 12), ("其他", None)]
+    series = [ChartSeries("本年新收", (1, None))]
+    with translation.override("en"):
+        bar = bar_chart(chart_id="c", title="t", items=items, unit=applications_unit, notes=["a", "", ""])
+        line = line_chart(chart_id="l", title="t", categories=["2024", "2025"], series=series, unit=applications_unit)
+        empty = bar_chart(chart_id="e", title="t", items=[])
+    assert "自然人: 1 application (a); 法人或其他组织: 12 applications; 其他: —</desc>" in bar
+    assert "本年新收 (2024: 1 application, 2025: —)</desc>" in line
+    assert ">No data</desc>" in empty and ">No data</text>" in empty
+    with translation.override("zh-hans"):
+        bar = bar_chart(chart_id="c", title="t", items=items, unit=applications_unit, notes=["a", "", ""])
+    assert "自然人：1件（a）；法人或其他组织：12件；其他：—</desc>" in bar

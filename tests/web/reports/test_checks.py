@@ -117,7 +117,9 @@ def test_narrative_text_is_escaped_and_too_long_text_is_refused(
     public = Client().get(f"/reports/public/{body.code}/2024/").content.decode()
     assert "<script>alert" not in public and "&lt;script&gt;" in public
     report_start(actor=users["bq_clerk"], body_id=body.pk, year=2025)
-    with pytest.raises(ReportLifecycleError, match="过长"):
+    with pytest.raises(
+        ReportLifecycleError, match="文字部分“六、其他需要报告的事项”最多 20000 个字（现有 20001 个字）"
+    ):
         report_narrative_save(actor=users["bq_clerk"], body_id=body.pk, year=2025, sections={"other": "字" * 20_001})
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 
 class ApiToken(models.Model):
@@ -42,7 +43,7 @@ class ApiToken(models.Model):
 
     def state_label(self, now: datetime) -> str:
         if self.revoked_at is not None:
-            return "已撤销"
+            return gettext_noop("已撤销")
         if self.is_expired(now):
-            return "已过期"
-        return "有效"
+            return gettext_noop("已过期")
+        return gettext_noop("有效")

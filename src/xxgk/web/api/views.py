@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -52,5 +53,5 @@ def token_list_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
     token = api_token_revoke(actor=request_user(request), token_id=token_id)
-    messages.success(request, f"已撤销令牌：{token.name}（{token.prefix}…）")
+    messages.success(request, _("已撤销令牌：%(name)s（%(prefix)s…）") % {"name": token.name, "prefix": token.prefix})
     return redirect("api_tokens:list")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 def _reply_url(subject_id: str) -> str:
@@ -29,4 +30,6 @@ class CasesConfig(AppConfig):
         from xxgk.web.cases.services import REPLY_SUBJECT
         from xxgk.web.proactive.signoff_selectors import register_subject_type
 
-        register_subject_type(REPLY_SUBJECT, label="依申请公开答复", url=_reply_url, awaiting=_replies_in_review)
+        register_subject_type(
+            REPLY_SUBJECT, label=gettext_noop("依申请公开答复"), url=_reply_url, awaiting=_replies_in_review
+        )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from xxgk.core.errors import WorkflowError
 from xxgk.core.outcomes import ApplicantType, DeliveryMethod, ProvisionForm
 from xxgk.core.workflow import Registration
+from xxgk.web.textguard import refuse, text_problems
 
 #: field → label, in display order. ``applicant_*``/``id_document``/``contact``/``agent`` live on the applicant.
 EDIT_FIELDS: dict[str, Any] = {
@@ -88,6 +89,7 @@ def coerce_value(field: str, value: object) -> Any:
         raise WorkflowError(BAD_VALUE.format(label=label, value=value)) from None
     if not isinstance(value, str):
         raise WorkflowError(BAD_VALUE.format(label=label, value=value))
+    refuse(text_problems(value, str(label)), WorkflowError)  # a NUL character, which PostgreSQL refuses
     return value.strip()
 
 

@@ -22,7 +22,7 @@ from xxgk.core import signoff as core_signoff
 from xxgk.core.calendar import WorkCalendar, add_working_days, working_days_between
 from xxgk.core.deadlines import Deadline
 from xxgk.core.outcomes import Outcome
-from xxgk.core.workflow import Action, Event, Registration, Role, allowed_actions, replay
+from xxgk.core.workflow import Action, Event, Registration, Role, allowed_actions, blocked_reason, replay
 from xxgk.core.workflow import Case as CoreCase
 from xxgk.web.cases.codec import payload_decode
 from xxgk.web.cases.edits import EDIT_FIELDS, display_value, registration_effective
@@ -193,23 +193,67 @@ def case_reply_signoff(*, case: Case) -> core_signoff.SignoffState | None:
     return core_signoff.submit(core_signoff.begin(chain, drafter=str(drafter)), by=str(drafter), at=timezone.now())
 
 
-def case_actions_offered(*, user: AnyUser, case: Case) -> list[tuple[Action, Role]]:
-    """The actions to offer ``user`` on ``case`` (the case page's buttons, the API's ``allowed_actions``): those of
-    :func:`case_allowed_actions` whose sign-off step the user may also decide. Approving or returning a reply
-    decides the current step of the reply's 保密审查 chain, which names one role and never its drafter — under the
-    default one-step chain a 负责人 who is not also 审核人 is not offered them. They are offered in the step's role
-    when the user holds it (the role the decision is recorded in)."""
+@dataclass(frozen=True)
+class ActionChoice:
+    """An action the case page shows ``user``: the role they act in and, in ``blocked``, why it cannot succeed
+    now whatever is entered (a second extension, a 补正 period not yet over, …; empty when it can)."""
+
+    action: Action
+    role: Role
+    blocked: str = ""
+
+
+def case_action_choices(
+    *,
+    user: AnyUser,
+    case: Case,
+    core: CoreCase | None = None,
+    calendar: WorkCalendar | None = None,
+    today: date | None = None,
+) -> list[ActionChoice]:
+    """The actions of :func:`case_allowed_actions` whose sign-off step ``user`` may also decide, each with why it
+    cannot succeed now (:func:`xxgk.core.workflow.blocked_reason`: the guards' payload-independent part, for a step
+    dated from the previous one's date to ``today``). Approving or returning a reply decides the current step of
+    the reply's 保密审查 chain, which names one role and never its drafter — under the default one-step chain a
+    负责人 who is not also 审核人 is not offered them; they are offered in the step's role when the user holds it
+    (the role the decision is recorded in). ``core``/``calendar``/``today`` default to the stored history, the
+    current calendar and today."""
     actions = case_allowed_actions(user=user, case=case)
-    if not any(action in REPLY_DECISIONS for action, _role in actions):
-        return actions
-    state = case_reply_signoff(case=case)
-    step = state.next_step if state is not None else None
-    if state is None or step is None or not state.can_decide(reviewer_for(user=user, body_id=case.body_id)):
-        return [(action, role) for action, role in actions if action not in REPLY_DECISIONS]
-    step_role = MemberRole(step.role).workflow_role if step.role in MemberRole.values else None
+    if any(action in REPLY_DECISIONS for action, _role in actions):
+        state = case_reply_signoff(case=case)
+        step = state.next_step if state is not None else None
+        if state is None or step is None or not state.can_decide(reviewer_for(user=user, body_id=case.body_id)):
+            actions = [(action, role) for action, role in actions if action not in REPLY_DECISIONS]
+        else:
+            step_role = MemberRole(step.role).workflow_role if step.role in MemberRole.values else None
+            actions = [
+                (action, step_role if action in REPLY_DECISIONS and step_role is not None else role)
+                for action, role in actions
+            ]
+    if not actions:
+        return []
+    core = case_core(case=case) if core is None else core
+    calendar = calendar_get() if calendar is None else calendar
+    day = timezone.localdate() if today is None else today
+    actor = str(user.pk)
     return [
-        (action, step_role if action in REPLY_DECISIONS and step_role is not None else role) for action, role in actions
+        ActionChoice(action, role, blocked_reason(core, action, role, calendar, today=day, actor=actor) or "")
+        for action, role in actions
     ]
+
+
+def case_actions_offered(
+    *,
+    user: AnyUser,
+    case: Case,
+    core: CoreCase | None = None,
+    calendar: WorkCalendar | None = None,
+    today: date | None = None,
+) -> list[tuple[Action, Role]]:
+    """The actions to offer ``user`` on ``case`` (the case page's buttons, the API's ``allowed_actions``): the
+    choices of :func:`case_action_choices` that can succeed now."""
+    choices = case_action_choices(user=user, case=case, core=core, calendar=calendar, today=today)
+    return [(c.action, c.role) for c in choices if not c.blocked]
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,7 @@ from xxgk.web.proactive.signoff_selectors import signoff_state
 from xxgk.web.proactive.signoff_services import SubjectRef, signoff_decide, signoff_submit
 from xxgk.web.tenancy.models import Body, MemberRole
 from xxgk.web.tenancy.selectors import NOT_FOUND, body_ids_working, workflow_roles_in_body
+from xxgk.web.textguard import refuse, text_problems
 from xxgk.web.workcalendar.selectors import calendar_get
 
 ACTION_CODES: dict[Action, AuditCode] = {
@@ -368,6 +369,7 @@ def case_duplicate_decide(
     text = note.strip()
     if value == DuplicateDecision.DISMISSED and not text:
         raise WorkflowError(DISMISS_NEEDS_NOTE)
+    refuse(text_problems(text, "说明"), WorkflowError)  # saved in the audit trail: PostgreSQL refuses a NUL
     with transaction.atomic():
         flag = access_duplicate_flag_for_update(actor, case_id=case_id, flag_id=flag_id)
         case = flag.case
@@ -427,6 +429,7 @@ def case_edit_registration(*, actor: User, case_id: int, changes: Mapping[str, o
     reason_text = reason.strip() if isinstance(reason, str) else ""
     if not reason_text:
         raise WorkflowError(EDIT_REASON_REQUIRED)
+    refuse(text_problems(reason_text, "修改原因"), WorkflowError)  # saved in the audit trail
     coerced = {field: coerce_value(field, value) for field, value in changes.items()}
     with transaction.atomic():
         case = access_case_for_update(actor, case_id)

@@ -33,7 +33,7 @@ from xxgk.web.cases.models import Case, DuplicateDecision
 from xxgk.web.cases.selectors import (
     CSV_HEADER,
     access_case_by_id,
-    case_actions_offered,
+    case_action_choices,
     case_allowed_actions,
     case_core,
     case_duplicate_flags,
@@ -176,7 +176,9 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
     roles = workflow_roles_in_body(user=request.user, body_id=case.body_id)
     is_open = case.status_enum.is_open
     flags = case_duplicate_flags(case=case)
-    actions = case_actions_offered(user=request.user, case=case)  # only what the user can do now (chain step too)
+    # what the user's roles and the reply's sign-off step allow; those that cannot succeed now are listed apart
+    choices = case_action_choices(user=request.user, case=case, core=core, calendar=calendar, today=today)
+    actions = [(c.action, c.role) for c in choices if not c.blocked]
     return render(
         request,
         "cases/case_detail.html",
@@ -188,6 +190,7 @@ def case_detail_view(request: HttpRequest, case_id: int) -> HttpResponse:
             "events": events,
             "deadlines": deadlines,
             "actions": actions,
+            "blocked_actions": [c for c in choices if c.blocked],
             "can_draft_reply": any(action is Action.DRAFT_REPLY for action, _role in actions),
             "audit": sorted(
                 audit_list_for_object(object_type=OBJECT_TYPE, object_id=case.pk)
@@ -336,4 +339,14 @@ def case_action_view(request: HttpRequest, case_id: int, action: str) -> HttpRes
         else:
             messages.success(request, _("已完成：%(action)s") % {"action": tr(act.label)})
             return redirect("cases:detail", case_id=case.pk)
-    return render(request, "cases/case_action.html", {"case": case, "action": act, "form": form, "version": version})
+    # shown before anything is entered when the step cannot succeed now (the service still refuses a POST)
+    blocked = (
+        next((c.blocked for c in case_action_choices(user=request.user, case=case) if c.action is act), "")
+        if request.method == "GET"
+        else ""
+    )
+    return render(
+        request,
+        "cases/case_action.html",
+        {"case": case, "action": act, "form": form, "version": version, "blocked": blocked},
+    )

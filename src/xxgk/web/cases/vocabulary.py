@@ -1,5 +1,8 @@
 """Translatable vocabulary of the core: the Chinese labels of statuses, actions, roles, channels, applicant
-types, outcomes, forms of provision, delivery methods, consultations, fee methods and deadline kinds.
+types, outcomes, forms of provision, delivery methods, consultations, fee methods and deadline kinds; and those of
+the other apps' core enums — the kinds of calendar day, the kinds of review and suit, the disclosure attributes,
+the sign-off decisions and phases — and, with the context ``"remedy result"`` (:func:`tr_result`: one Chinese
+word, such as 撤销 or 不予受理, means something else there), the results of reviews and suits.
 
 The core is pure (no Django), so its labels are plain Chinese strings. Listing them here with ``gettext_noop``
 lets ``makemessages`` extract them into the catalogue; :func:`tr` translates a label at display time (the
@@ -10,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
 VOCABULARY: tuple[str, ...] = (
     # Status
@@ -121,9 +124,54 @@ VOCABULARY: tuple[str, ...] = (
     gettext_noop("申请人补正期限"),
     gettext_noop("征求意见期限"),
     gettext_noop("缴费期限"),
+    # DayKind (xxgk.core.calendar)
+    gettext_noop("法定节假日"),
+    gettext_noop("调休放假"),
+    gettext_noop("调休上班日"),
+    gettext_noop("地方性假日"),
+    # RemedyKind (xxgk.core.table4)
+    gettext_noop("行政复议"),
+    gettext_noop("行政诉讼（未经复议直接起诉）"),
+    gettext_noop("行政诉讼（复议后起诉）"),
+    # Attribute (xxgk.core.proactive)
+    gettext_noop("主动公开"),
+    gettext_noop("依申请公开"),
+    gettext_noop("不予公开"),
+    # Decision, Phase (xxgk.core.signoff)
+    gettext_noop("同意"),
+    gettext_noop("退回修改"),
+    gettext_noop("未提交审查"),
+    gettext_noop("审查中"),
+    gettext_noop("审查完毕"),
+)
+
+#: RemedyResult (xxgk.core.table4), in the context "remedy result".
+REMEDY_RESULTS: tuple[Any, ...] = (
+    pgettext_lazy("remedy result", "维持"),
+    pgettext_lazy("remedy result", "驳回复议请求"),
+    pgettext_lazy("remedy result", "判决驳回诉讼请求"),
+    pgettext_lazy("remedy result", "撤销"),
+    pgettext_lazy("remedy result", "部分撤销"),
+    pgettext_lazy("remedy result", "变更"),
+    pgettext_lazy("remedy result", "确认违法"),
+    pgettext_lazy("remedy result", "确认无效"),
+    pgettext_lazy("remedy result", "责令履行"),
+    pgettext_lazy("remedy result", "驳回复议申请"),
+    pgettext_lazy("remedy result", "裁定驳回起诉"),
+    pgettext_lazy("remedy result", "不予受理"),
+    pgettext_lazy("remedy result", "撤回申请（撤诉）"),
+    pgettext_lazy("remedy result", "终止"),
+    pgettext_lazy("remedy result", "调解"),
+    pgettext_lazy("remedy result", "和解"),
+    pgettext_lazy("remedy result", "其他"),
 )
 
 
 def tr(label: str) -> Any:
     """``label`` translated lazily into the active language (unchanged when there is no translation)."""
     return gettext_lazy(label)
+
+
+def tr_result(label: str) -> Any:
+    """A review's or suit's result (a :class:`~xxgk.core.table4.RemedyResult` label), translated lazily."""
+    return pgettext_lazy("remedy result", label)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.translation import gettext as _
 
 from xxgk.web.jobs.registry import kind_label
 from xxgk.web.jobs.runner import jobs_kick
@@ -86,6 +87,7 @@ class JobNoticeMiddleware:
         for job in failed:
             messages.error(
                 request,
-                f"后台任务「{kind_label(job.kind)}」（#{job.pk}）未能完成：{job.error}",
+                _("后台任务「%(kind)s」（#%(id)s）未能完成：%(error)s")
+                % {"kind": _(kind_label(job.kind)), "id": job.pk, "error": job.error},
             )
         job_failures_mark_seen(user=user, job_ids=[job.pk for job in failed])

@@ -32,6 +32,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import docx
+from django.utils.translation import gettext_noop
 from lxml import etree
 
 from xxgk.core.letters import PLACEHOLDER_RE, PLACEHOLDERS, LetterError, LetterSlot, Value, check_placeholders
@@ -64,9 +65,12 @@ _MACRO_RE = re.compile(
 _MACRO_TYPES = ("macroEnabled", "vbaProject", "activeX", "ms-office.vba")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-TOO_LARGE = "文件大小为{size}，超过{limit}的上限，请精简（如删除大图片）后再上传"
+#: Msgids (the upload form translates them; the service's refusals stay Chinese).
+TOO_LARGE = gettext_noop("文件大小为{size}，超过{limit}的上限，请精简（如删除大图片）后再上传")
 EMPTY = "上传的文件是空的"
-OLE = "这是旧版Word文档（.doc）或设置了打开密码的文档，请在Word或WPS中取消密码并另存为“Word文档（*.docx）”后上传"
+OLE = gettext_noop(
+    "这是旧版Word文档（.doc）或设置了打开密码的文档，请在Word或WPS中取消密码并另存为“Word文档（*.docx）”后上传"
+)
 NOT_DOCX = "不是有效的Word文档（.docx）：{why}"
 NOT_ZIP = "文件不是ZIP格式（.docx文件实际上是一个ZIP压缩包），可能不是Word文档或文件已损坏"
 TOO_MANY = "文档包含的部件超过{limit}个，不像Word文档，拒绝接收"
@@ -74,7 +78,9 @@ BAD_NAME = "文档中的部件名称“{name}”不合法，拒绝接收"
 ENCRYPTED = "文档中的部件“{name}”已加密，无法读取"
 BOMB = "文档解压后超过{limit}（可能是压缩炸弹），拒绝接收"
 CORRUPT = "文档中的部件“{name}”已损坏（{why}）"
-MACROS = "文档含有宏或ActiveX控件（如.docm文件），出于安全原因不能作为模板；请另存为不含宏的“Word文档（*.docx）”后上传"
+MACROS = gettext_noop(
+    "文档含有宏或ActiveX控件（如.docm文件），出于安全原因不能作为模板；请另存为不含宏的“Word文档（*.docx）”后上传"
+)
 DOTX = "这是Word模板文件（.dotx），请打开后另存为“Word文档（*.docx）”再上传"
 HAS_DTD = "文档部件“{name}”含有DTD或实体声明（正常的Word文档不会有），出于安全原因拒绝接收"
 BAD_XML = "文档部件“{name}”不是有效的XML（{why}）"

@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from xxgk.core.errors import XxgkError
@@ -73,7 +74,10 @@ def template_detail_view(request: HttpRequest, body_id: int, slot: str) -> HttpR
             except XxgkError as exc:
                 form.add_error("file", exc.message)
             else:
-                messages.success(request, f"已上传“{letter_slot.label}”模板（第{row.version}版）")
+                messages.success(
+                    request,
+                    _("已上传“%(slot)s”模板（第%(version)s版）") % {"slot": letter_slot.label, "version": row.version},
+                )
                 return redirect("letters:template", body_id=body.pk, slot=letter_slot.code)
     return render(
         request,
@@ -127,7 +131,7 @@ def template_reset_view(request: HttpRequest, body_id: int, slot: str) -> HttpRe
     except XxgkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"“{letter_slot.label}”已恢复为默认模板")
+        messages.success(request, _("“%(slot)s”已恢复为默认模板") % {"slot": letter_slot.label})
     return redirect("letters:template", body_id=body.pk, slot=letter_slot.code)
 
 
@@ -138,9 +142,9 @@ def letter_generate_view(request: HttpRequest, case_id: int, event_seq: int) -> 
     try:
         letters = letter_generate(actor=request_user(request), case_id=case.pk, event_seq=event_seq)
     except XxgkError as exc:
-        messages.error(request, f"未能生成文书：{exc.message}")
+        messages.error(request, _("未能生成文书：%(error)s") % {"error": exc.message})
     else:
-        messages.success(request, "已生成：" + "、".join(letter.filename for letter in letters))
+        messages.success(request, _("已生成：%(files)s") % {"files": "、".join(letter.filename for letter in letters)})
     return redirect(reverse("cases:detail", kwargs={"case_id": case.pk}) + "#letters")
 
 

@@ -9,9 +9,10 @@ from django.conf import settings
 from django.db import models
 
 from xxgk.core.table4 import RemedyKind, RemedyResult
+from xxgk.web.cases.vocabulary import tr, tr_result
 
-KIND_CHOICES = [(k.value, k.label) for k in RemedyKind]
-RESULT_CHOICES = [(r.value, r.label) for r in RemedyResult]
+KIND_CHOICES = [(k.value, tr(k.label)) for k in RemedyKind]
+RESULT_CHOICES = [(r.value, tr_result(r.label)) for r in RemedyResult]
 
 
 class RemedyCase(models.Model):

@@ -23,10 +23,13 @@ from xxgk.web.cases.selectors import access_case_by_id
 from xxgk.web.litigation.models import Hearing, RemedyCase
 from xxgk.web.tenancy.models import Body
 from xxgk.web.tenancy.selectors import NOT_FOUND, body_ids_visible, body_ids_working
-from xxgk.web.textguard import field_problems, refuse
+from xxgk.web.textguard import field_problems, refuse, text_problems
 
 READ_ONLY = "您对该机关只有查看权限（上级机关监督），不能办理"
 OBJECT_TYPE = "remedy"
+#: The longest closing note and reopening reason (saved as the audit event's note; the forms say the same).
+CLOSE_NOTE_MAX = 500
+REOPEN_REASON_MAX = 500
 
 
 @dataclass(frozen=True)
@@ -180,7 +183,10 @@ def remedy_update(*, actor: User, remedy_id: int, data: RemedyData) -> RemedyCas
 def remedy_close(
     *, actor: User, remedy_id: int, result: RemedyResult, closed_on: date, result_on: date | None = None, note: str = ""
 ) -> RemedyCase:
-    """Record the final result and close the case (counted in its result column from the year of ``closed_on``)."""
+    """Record the final result and close the case (counted in its result column from the year of ``closed_on``).
+    ``note`` goes into the audit trail."""
+    text = note.strip()
+    refuse(text_problems(text, "结案说明", CLOSE_NOTE_MAX), RemedyError)  # PostgreSQL refuses a NUL: a 500
     with transaction.atomic():
         remedy = _remedy_for_update(actor, remedy_id)
         if remedy.closed_on is not None:
@@ -199,19 +205,22 @@ def remedy_close(
             object_id=remedy.pk,
             old=old,
             new=snapshot(remedy),
-            note=note.strip(),
+            note=text,
         )
         return remedy
 
 
 def remedy_reopen(*, actor: User, remedy_id: int, reason: str) -> RemedyCase:
-    """Undo a closing recorded by mistake (the result stays as a draft until the case is closed again)."""
+    """Undo a closing recorded by mistake (the result stays as a draft until the case is closed again). ``reason``
+    goes into the audit trail."""
+    text = reason.strip()
     with transaction.atomic():
         remedy = _remedy_for_update(actor, remedy_id)
         if remedy.closed_on is None:
             raise RemedyError("该案件尚未结案")
-        if not reason.strip():
+        if not text:
             raise RemedyError("请说明撤销结案登记的原因")
+        refuse(text_problems(text, "撤销结案登记的原因", REOPEN_REASON_MAX), RemedyError)
         old = snapshot(remedy)
         remedy.closed_on = None
         remedy.save()
@@ -223,7 +232,7 @@ def remedy_reopen(*, actor: User, remedy_id: int, reason: str) -> RemedyCase:
             object_id=remedy.pk,
             old=old,
             new=snapshot(remedy),
-            note=reason.strip(),
+            note=text,
         )
         return remedy
 

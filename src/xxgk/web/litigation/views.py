@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xxgk.core.errors import XxgkError
@@ -84,7 +85,7 @@ def remedy_new(request: HttpRequest) -> HttpResponse:
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已登记")
+            messages.success(request, _("已登记"))
             return redirect("litigation:detail", remedy_id=remedy.pk)
     return render(request, "litigation/form.html", {"form": form, "remedy": None})
 
@@ -142,7 +143,7 @@ def remedy_edit(request: HttpRequest, remedy_id: int) -> HttpResponse:
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
             return redirect("litigation:detail", remedy_id=remedy.pk)
     return render(request, "litigation/form.html", {"form": form, "remedy": remedy})
 
@@ -152,7 +153,7 @@ def remedy_edit(request: HttpRequest, remedy_id: int) -> HttpResponse:
 def remedy_close(request: HttpRequest, remedy_id: int) -> HttpResponse:
     remedy = _remedy_for_write(request, remedy_id)
     if not remedy.is_open:
-        messages.error(request, "该案件已结案")
+        messages.error(request, _("该案件已结案"))
         return redirect("litigation:detail", remedy_id=remedy.pk)
     form = CloseForm(request.POST or None, kind=remedy.kind_enum, initial={"result": remedy.result})
     if request.method == "POST" and form.is_valid():
@@ -168,7 +169,7 @@ def remedy_close(request: HttpRequest, remedy_id: int) -> HttpResponse:
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已结案")
+            messages.success(request, _("已结案"))
             return redirect("litigation:detail", remedy_id=remedy.pk)
     return render(request, "litigation/close.html", {"form": form, "remedy": remedy})
 
@@ -184,7 +185,7 @@ def remedy_reopen(request: HttpRequest, remedy_id: int) -> HttpResponse:
     except XxgkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已撤销结案登记")
+        messages.success(request, _("已撤销结案登记"))
     return redirect("litigation:detail", remedy_id=remedy.pk)
 
 
@@ -194,7 +195,7 @@ def hearing_add(request: HttpRequest, remedy_id: int) -> HttpResponse:
     remedy = _remedy_for_write(request, remedy_id)
     form = HearingForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写有效的日期")
+        messages.error(request, _("请填写有效的日期"))
     else:
         try:
             services.hearing_add(
@@ -206,7 +207,7 @@ def hearing_add(request: HttpRequest, remedy_id: int) -> HttpResponse:
         except XxgkError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "已登记开庭（听证）日期")
+            messages.success(request, _("已登记开庭（听证）日期"))
     return redirect("litigation:detail", remedy_id=remedy.pk)
 
 
@@ -214,7 +215,7 @@ def hearing_add(request: HttpRequest, remedy_id: int) -> HttpResponse:
 @require_POST
 def hearing_delete(request: HttpRequest, hearing_id: int) -> HttpResponse:
     remedy = services.hearing_delete(actor=request_user(request), hearing_id=hearing_id)
-    messages.success(request, "已删除")
+    messages.success(request, _("已删除"))
     return redirect("litigation:detail", remedy_id=remedy.pk)
 
 

@@ -9,15 +9,20 @@ screen reader hears what a sighted reader sees; pages show the same numbers in a
 * :func:`line_chart` — one line per series over ordered categories (years), every point labelled; a missing
   value (``None``) breaks the line.
 
-Sizes are in SVG user units; the ``viewBox`` lets the chart scale to the page's width.
+Sizes are in SVG user units; the ``viewBox`` lets the chart scale to the page's width. The description's
+punctuation (``：`` ``；`` ``（）``) and "无数据" are msgids translated in the active language; the labels, titles
+and units come translated (or not: the template's categories) from the caller.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, pgettext
 
 Value = int | float | Decimal | None
 
@@ -25,7 +30,10 @@ Value = int | float | Decimal | None
 PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 FONT = 13
 FONT_FAMILY = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',sans-serif"
-NO_DATA = "无数据"
+NO_DATA = gettext_noop("无数据")
+#: What follows a count in a chart's description: a word (``"件"``, appended), or a function of the value and its
+#: text returning both (where the unit has a plural, as in English).
+Unit = str | Callable[[int | float | Decimal, str], str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +67,23 @@ def format_value(value: Value, *, percent: bool = False) -> str:
     return str(value)
 
 
+def with_unit(value: Value, text: str, unit: Unit) -> str:
+    """``text`` (the value written) with ``unit``; no unit after no value (``—``)."""
+    if value is None or not unit:
+        return text
+    if isinstance(unit, str):
+        return f"{text}{unit}"
+    return unit(value, text)
+
+
+def _labelled(label: str, text: str) -> str:
+    return pgettext("chart description", "%(label)s：%(value)s") % {"label": label, "value": text}
+
+
+def _detailed(text: str, detail: str) -> str:
+    return pgettext("chart description", "%(text)s（%(detail)s）") % {"text": text, "detail": detail}
+
+
 def _nice_max(value: float) -> float:
     """The axis maximum: ``value`` rounded up to 1, 2, 2.5 or 5 × a power of ten (at least 1)."""
     if value <= 1:
@@ -88,11 +113,11 @@ def bar_chart(
     items: Sequence[tuple[str, Value]],
     percent: bool = False,
     notes: Sequence[str] | None = None,
-    unit: str = "",
+    unit: Unit = "",
     width: int = 520,
 ) -> str:
     """Horizontal bars: one per ``(label, value)`` item; a percentage chart runs 0–100%. ``notes`` (one per item)
-    are written after the values; ``unit`` follows count values in the description (``件``)."""
+    are written after the values; ``unit`` follows count values in the description (``件``, see :data:`Unit`)."""
     notes = list(notes) if notes is not None else [""] * len(items)
     if len(notes) != len(items):
         raise ValueError("notes must have one entry per item")
@@ -105,15 +130,16 @@ def bar_chart(
     height = top + bottom + max(len(items), 1) * (bar_h + gap)
     numbers = [float(v) for _, v in items if v is not None]
     top_value = 100.0 if percent else _nice_max(max(numbers, default=0.0))
-    suffix = "" if percent else unit
-    desc_parts = [
-        f"{label}：{text}{suffix if value is not None else ''}{f'（{note}）' if note else ''}"
-        for (label, value), text, note in zip(items, value_texts, notes, strict=True)
-    ]
-    desc = "；".join(desc_parts) if items else NO_DATA
+    suffix: Unit = "" if percent else unit
+    desc_parts = []
+    for (label, value), text, note in zip(items, value_texts, notes, strict=True):
+        part = _labelled(label, with_unit(value, text, suffix))
+        desc_parts.append(_detailed(part, note) if note else part)
+    no_data = _(NO_DATA)
+    desc = pgettext("chart description", "；").join(desc_parts) if items else no_data
     out = _open(chart_id=chart_id, title=title, desc=desc, width=width, height=height, kind="bar")
     if not items:
-        out.append(f'<text x="{width / 2:.0f}" y="{height / 2 + 4:.0f}" text-anchor="middle">{NO_DATA}</text>')
+        out.append(f'<text x="{width / 2:.0f}" y="{height / 2 + 4:.0f}" text-anchor="middle">{esc(no_data)}</text>')
     x0 = label_w
     out.append(f'<line x1="{x0:.1f}" y1="{top}" x2="{x0:.1f}" y2="{height - bottom}" stroke="#666" stroke-width="1"/>')
     for index, ((label, value), text, note) in enumerate(zip(items, value_texts, notes, strict=True)):
@@ -141,7 +167,7 @@ def line_chart(
     categories: Sequence[str],
     series: Sequence[Series],
     percent: bool = False,
-    unit: str = "",
+    unit: Unit = "",
     width: int = 560,
     height: int = 280,
 ) -> str:
@@ -156,18 +182,19 @@ def line_chart(
     plot_w, plot_h = width - left - right, height - top - bottom
     numbers = [float(v) for s in series for v in s.values if v is not None]
     top_value = 100.0 if percent else _nice_max(max(numbers, default=0.0))
-    suffix = "" if percent else unit
+    suffix: Unit = "" if percent else unit
     desc_lines = []
     for s in series:
-        points = "，".join(
-            f"{c}：{format_value(v, percent=percent)}{suffix if v is not None else ''}"
+        points = pgettext("chart description", "，").join(
+            _labelled(c, with_unit(v, format_value(v, percent=percent), suffix))
             for c, v in zip(categories, s.values, strict=True)
         )
-        desc_lines.append(f"{s.name}（{points}）")
-    desc = "；".join(desc_lines) if series and categories else NO_DATA
+        desc_lines.append(_detailed(s.name, points))
+    no_data = _(NO_DATA)
+    desc = pgettext("chart description", "；").join(desc_lines) if series and categories else no_data
     out = _open(chart_id=chart_id, title=title, desc=desc, width=width, height=height, kind="line")
     if not series or not categories:
-        out.append(f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle">{NO_DATA}</text>')
+        out.append(f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle">{esc(no_data)}</text>')
         out.append("</svg>")
         return "\n".join(out)
 

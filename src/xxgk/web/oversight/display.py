@@ -5,9 +5,11 @@ corrected in review and litigation, and the same figures over the years."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xxgk.web.oversight.charts import Series, Value, bar_chart, format_value, line_chart
 from xxgk.web.oversight.figures import (
@@ -19,6 +21,7 @@ from xxgk.web.oversight.figures import (
     SUITS,
     SUITS_LABEL,
     KeyFigures,
+    Share,
 )
 from xxgk.web.oversight.selectors import YearFigures
 
@@ -44,6 +47,19 @@ def _fmt(value: Value, *, percent: bool = False) -> str:
     return format_value(value, percent=percent)
 
 
+def applications_unit(value: int | float | Decimal, text: str) -> str:
+    """A count of applications in a chart's description (``12件``, "12 applications")."""
+    number = int(value) if value == int(value) else 2  # a fraction takes the plural
+    return ngettext("%(count)s件", "%(count)s件", number) % {"count": text}
+
+
+def _share_note(share: Share) -> str:
+    """The note after a share's bar: corrected of decided (``纠正 3 / 审结 10``), or that figures are missing."""
+    if share.part is None or share.whole is None:
+        return _("数据不全")
+    return _("纠正 %(part)s / 审结 %(whole)s") % {"part": share.part, "whole": share.whole}
+
+
 def year_charts(figures: KeyFigures, *, year: int) -> list[Chart]:
     """The charts of one year's combined report."""
     charts: list[Chart] = []
@@ -53,7 +69,7 @@ def year_charts(figures: KeyFigures, *, year: int) -> list[Chart]:
         Chart(
             "chart-applicants",
             title,
-            _svg(bar_chart(chart_id="chart-applicants", title=title, items=items, unit="件")),
+            _svg(bar_chart(chart_id="chart-applicants", title=title, items=items, unit=applications_unit)),
             (_("申请人类型"), _("本年新收（件）")),
             (*((label, _fmt(v)) for label, v in items), (_("总计"), _fmt(figures.received["total"]))),
         )
@@ -64,7 +80,7 @@ def year_charts(figures: KeyFigures, *, year: int) -> list[Chart]:
         Chart(
             "chart-outcomes",
             title,
-            _svg(bar_chart(chart_id="chart-outcomes", title=title, items=items, unit="件")),
+            _svg(bar_chart(chart_id="chart-outcomes", title=title, items=items, unit=applications_unit)),
             (_("办理结果"), _("件数")),
             (*((label, _fmt(v)) for label, v in items), (_("总计"), _fmt(figures.outcomes["total"]))),
         )
@@ -83,7 +99,7 @@ def year_charts(figures: KeyFigures, *, year: int) -> list[Chart]:
                     title=title,
                     items=[(name, s.percent) for name, (_label, s) in zip(short, shares, strict=True)],
                     percent=True,
-                    notes=[s.note for label, s in shares],
+                    notes=[_share_note(s) for _label, s in shares],
                 )
             ),
             (_("类别"), _("结果纠正"), _("已审结（维持＋纠正＋其他）"), _("纠正比例")),
@@ -111,7 +127,15 @@ def history_charts(history: list[YearFigures]) -> list[Chart]:
         Chart(
             "chart-history-counts",
             title,
-            _svg(line_chart(chart_id="chart-history-counts", title=title, categories=labels, series=counts, unit="件")),
+            _svg(
+                line_chart(
+                    chart_id="chart-history-counts",
+                    title=title,
+                    categories=labels,
+                    series=counts,
+                    unit=applications_unit,
+                )
+            ),
             (_("年度"), _("汇总机关数"), *(s.name for s in counts)),
             tuple(
                 (label, str(h.included), *(_fmt(s.values[i]) for s in counts))

@@ -29,7 +29,9 @@ class FilterForm(forms.Form):
         ],
     )
     kind = forms.ChoiceField(
-        label=gettext_lazy("机关类型"), required=False, choices=[("", gettext_lazy("全部")), *BodyKind.choices]
+        label=gettext_lazy("机关类型"),
+        required=False,
+        choices=[("", gettext_lazy("全部")), *((k.value, gettext_lazy(k.label)) for k in BodyKind)],
     )
 
 

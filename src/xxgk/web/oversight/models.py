@@ -13,11 +13,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 
 class EndReason(models.TextChoices):
-    REPLACED = "replaced", "已被重新上传的文件取代"
-    WITHDRAWN = "withdrawn", "已撤销"
+    REPLACED = "replaced", gettext_lazy("已被重新上传的文件取代")
+    WITHDRAWN = "withdrawn", gettext_lazy("已撤销")
 
 
 class ExternalReport(models.Model):

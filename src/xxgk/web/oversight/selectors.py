@@ -27,6 +27,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from xxgk.batch.aggregate import Aggregation, AggregationError, Aggregator
@@ -47,7 +48,8 @@ from xxgk.web.tenancy.selectors import NOT_FOUND, AnyUser, body_ids_visible
 
 #: Roles that may upload a subordinate body's published report (in a body above it).
 UPLOAD_ROLES: tuple[MemberRole, ...] = (MemberRole.ADMIN, MemberRole.REVIEWER)
-UPLOAD_DENIED = "导入下级机关的年度报告需要上级机关的“管理员”或“审核人”角色"
+#: A msgid: the 403 page translates it (:func:`xxgk.web.security.errors.permission_denied`).
+UPLOAD_DENIED = gettext_noop("导入下级机关的年度报告需要上级机关的“管理员”或“审核人”角色")
 #: Years shown in the year-over-year figures (the year itself and up to four before it).
 HISTORY_YEARS = 5
 #: The kinds of body in the order the overview groups them.
@@ -510,10 +512,10 @@ def _aggregate(
     for item in contributions:
         report = item.report
         if report.template != expected or report.template_of("s2") != expected:
-            reason = (
-                f"使用的模板（表二 {report.template_of('s2')} 版、表三 {report.template} 版）不是 {year} 年度应使用的 "
-                f"{expected} 版，不能与其他报告相加"
-            )
+            reason = _(
+                "使用的模板（表二 %(s2)s 版、表三 %(s3)s 版）不是 %(year)s 年度应使用的 %(expected)s 版，"
+                "不能与其他报告相加"
+            ) % {"s2": report.template_of("s2"), "s3": report.template, "year": year, "expected": expected}
             excluded.append((item, reason))
             continue
         named = report.copy()
@@ -522,7 +524,7 @@ def _aggregate(
         aggregator.add(item.source, named)
         included.append(item)
     if not included:
-        return None, included, excluded, "没有可以汇总的已发布年度报告"
+        return None, included, excluded, _("没有可以汇总的已发布年度报告")
     try:
         aggregation = aggregator.result()
     except AggregationError as exc:  # pragma: no cover - the year and template are checked above

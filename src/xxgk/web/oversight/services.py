@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from xxgk.batch.archive import ArchiveError, ZipLimits, list_members, read_member
 from xxgk.core.model import Report
@@ -55,12 +56,18 @@ def _target(actor: User, body_id: int, tree: Tree) -> None:
     if body_id not in body_ids_visible(user=actor) or body_id not in tree.bodies:
         raise Http404(NOT_FOUND)
     if not user_can_upload_for(user=actor, body_id=body_id, tree=tree):
-        raise PermissionDenied(UPLOAD_DENIED)
+        raise PermissionDenied(_(UPLOAD_DENIED))
 
 
 def _published_message(name: str, year: int, mine: PublishedVersion) -> str:
-    version = f"（第{mine.version}版）" if mine.version else ""
-    return f"{name}已在本系统发布 {year} 年度报告{version}，汇总使用系统内发布的版本，无需导入外部文件"
+    if mine.version:
+        return _(
+            "%(name)s已在本系统发布 %(year)s 年度报告（第%(version)s版），汇总使用系统内发布的版本，无需导入外部文件"
+        ) % {"name": name, "year": year, "version": mine.version}
+    return _("%(name)s已在本系统发布 %(year)s 年度报告，汇总使用系统内发布的版本，无需导入外部文件") % {
+        "name": name,
+        "year": year,
+    }
 
 
 def _already_published(body_id: int, year: int, name: str) -> None:
@@ -161,7 +168,9 @@ def external_report_upload(
     name = tree.bodies[body_id].name
     _already_published(body_id, year, name)
     if published_on is not None and published_on < date(year, 1, 1):
-        raise UploadRejected(f"公开日期 {published_on.isoformat()} 早于 {year} 年，请核对")
+        raise UploadRejected(
+            _("公开日期 %(date)s 早于 %(year)s 年，请核对") % {"date": published_on.isoformat(), "year": year}
+        )
     read = read_upload(data, filename=filename, year=year)
     with transaction.atomic():
         return _save(actor=actor, body_id=body_id, year=year, read=read, published_on=published_on, note=note.strip())
@@ -171,14 +180,14 @@ def external_report_withdraw(*, actor: User, report_id: int, reason: str) -> Ext
     """End the current upload ``report_id`` without a successor (uploaded for the wrong body, say)."""
     reason = reason.strip()
     if not reason:
-        raise UploadRejected("请填写撤销原因")
+        raise UploadRejected(_("请填写撤销原因"))
     with transaction.atomic():
         row = ExternalReport.objects.select_for_update().filter(pk=report_id).defer("content").first()
         if row is None or row.body_id not in body_ids_visible(user=actor):
             raise Http404(NOT_FOUND)
         _target(actor, row.body_id, Tree.load())
         if not row.current:
-            raise UploadRejected("该文件已不是当前有效的版本，无需撤销")
+            raise UploadRejected(_("该文件已不是当前有效的版本，无需撤销"))
         row.current = False
         row.ended_at = timezone.now()
         row.ended_by = actor
@@ -219,10 +228,13 @@ def external_reports_import_zip(*, actor: User, supervisor_id: int, year: int, f
     if supervisor_id not in body_ids_visible(user=actor) or not tree.has_children(supervisor_id):
         raise Http404(NOT_FOUND)
     if not user_can_upload(user=actor, supervisor_id=supervisor_id, tree=tree):
-        raise PermissionDenied(UPLOAD_DENIED)
+        raise PermissionDenied(_(UPLOAD_DENIED))
     name = filename.strip() or "上传的压缩包"
     if len(data) > MAX_ZIP_BYTES:
-        raise UploadRejected(f"“{name}”过大（{len(data) / 2**20:.1f} MB），压缩包不超过 {ZIP_LIMIT_TEXT}")
+        raise UploadRejected(
+            _("“%(file)s”过大（%(size).1f MB），压缩包不超过 %(limit)s")
+            % {"file": name, "size": len(data) / 2**20, "limit": ZIP_LIMIT_TEXT}
+        )
     candidates = [
         Candidate(pk, tree.bodies[pk].name, tree.bodies[pk].code) for pk, _depth in tree.descendants(supervisor_id)
     ]
@@ -235,7 +247,7 @@ def external_reports_import_zip(*, actor: User, supervisor_id: int, year: int, f
         try:
             listing = list_members(path, limits)
         except ArchiveError as exc:
-            raise UploadRejected(f"“{name}”无法打开：{exc.reason}") from None
+            raise UploadRejected(_("“%(file)s”无法打开：%(reason)s") % {"file": name, "reason": exc.reason}) from None
         result.ignored = listing.ignored
         for member in listing.members:
             if member.error is not None:
@@ -257,7 +269,7 @@ def external_reports_import_zip(*, actor: User, supervisor_id: int, year: int, f
                 continue
             matched.setdefault(body.body_id, []).append((member.name, read))
     if not listing.members:
-        raise UploadRejected(f"“{name}”中没有年报文件（.txt .html .docx .doc .pdf .json）")
+        raise UploadRejected(_("“%(file)s”中没有年报文件（.txt .html .docx .doc .pdf .json）") % {"file": name})
     to_save: list[tuple[int, ReadReport]] = []
     already = lifecycle.published_versions(body_ids=list(matched), years=[year])
     for body_id, files in matched.items():
@@ -265,10 +277,15 @@ def external_reports_import_zip(*, actor: User, supervisor_id: int, year: int, f
         if len(files) > 1:
             names = "、".join(n for n, _ in files)
             for member_name, _read in files:
-                result.problems.append((member_name, f"{body_name}有多个文件（{names}），请只保留一个"))
+                result.problems.append(
+                    (
+                        member_name,
+                        _("%(name)s有多个文件（%(files)s），请只保留一个") % {"name": body_name, "files": names},
+                    )
+                )
             continue
         if not user_can_upload_for(user=actor, body_id=body_id, tree=tree):  # pragma: no cover - below the supervisor
-            result.problems.append((files[0][0], UPLOAD_DENIED))
+            result.problems.append((files[0][0], _(UPLOAD_DENIED)))
             continue
         if (body_id, year) in already:
             result.problems.append((files[0][0], _published_message(body_name, year, already[body_id, year])))

@@ -1,9 +1,10 @@
 """Reading an uploaded published report with the report engine, and matching files to bodies (no database).
 
 :func:`read_upload` turns the bytes of one file into a :class:`ReadReport` — the report, the parser's and the
-rules' findings, and what the engine could not read — or raises :class:`UploadRejected` with a Chinese message
-that names the file and says what was wrong. :func:`match_body` finds which subordinate body a file of a ZIP
-batch belongs to, by the body's code or name in the file name, else by the body name printed in the report.
+rules' findings, and what the engine could not read — or raises :class:`UploadRejected` with a message (in the
+request's language; the engine's own reasons inside it stay Chinese) that names the file and says what was
+wrong. :func:`match_body` finds which subordinate body a file of a ZIP batch belongs to, by the body's code or
+name in the file name, else by the body name printed in the report.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from xxgk.batch.load import has_tables, looks_like_report_json
 from xxgk.core.errors import XxgkError
@@ -38,7 +41,8 @@ _MIN_KEY = 2
 
 
 class UploadRejected(XxgkError):
-    """An uploaded file cannot be taken as the body's published report; ``message`` says why, in Chinese."""
+    """An uploaded file cannot be taken as the body's published report; ``message`` says why (translated when
+    raised: it is shown, never stored)."""
 
 
 @dataclass
@@ -79,14 +83,18 @@ def _parse(data: bytes, filename: str) -> tuple[Report, str, list[Finding]]:
         try:
             return Report.from_json(data), "json", []
         except XxgkError as exc:
-            raise UploadRejected(f"“{filename}”不是有效的年报 JSON：{exc.message}") from None
+            raise UploadRejected(
+                _("“%(file)s”不是有效的年报 JSON：%(reason)s") % {"file": filename, "reason": exc.message}
+            ) from None
     try:
         result = parse_bytes(data, source=filename)
     except XxgkError as exc:
         reason = getattr(exc, "reason", None) or exc.message
-        raise UploadRejected(f"“{filename}”无法读取为年度报告：{reason}") from None
+        raise UploadRejected(
+            _("“%(file)s”无法读取为年度报告：%(reason)s") % {"file": filename, "reason": reason}
+        ) from None
     except RecursionError:
-        raise UploadRejected(f"“{filename}”无法读取为年度报告：文档结构嵌套过深") from None
+        raise UploadRejected(_("“%(file)s”无法读取为年度报告：文档结构嵌套过深") % {"file": filename}) from None
     return result.report, result.format, list(result.findings)
 
 
@@ -97,16 +105,22 @@ def read_upload(data: bytes, *, filename: str, year: int) -> ReadReport:
     is left out of the combined report, which sums one template only)."""
     filename = filename.strip() or "上传的文件"
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadRejected(f"“{filename}”过大（{len(data) / 2**20:.1f} MB），单个文件不超过 {SIZE_LIMIT_TEXT}")
+        raise UploadRejected(
+            _("“%(file)s”过大（%(size).1f MB），单个文件不超过 %(limit)s")
+            % {"file": filename, "size": len(data) / 2**20, "limit": SIZE_LIMIT_TEXT}
+        )
     report, fmt, parse_findings = _parse(data, filename)
     notes: list[str] = []
     if report.year is None:
         report.year = year
         notes.append(f"文件中未写明年度，按 {year} 年度处理")
     elif report.year != year:
-        raise UploadRejected(f"“{filename}”是 {report.year} 年度的年报，不是 {year} 年度的年报")
+        raise UploadRejected(
+            _("“%(file)s”是 %(found)s 年度的年报，不是 %(year)s 年度的年报")
+            % {"file": filename, "found": report.year, "year": year}
+        )
     if not has_tables(report):
-        raise UploadRejected(f"“{filename}”中没有找到年报表三（收到和处理政府信息公开申请情况）")
+        raise UploadRejected(_("“%(file)s”中没有找到年报表三（收到和处理政府信息公开申请情况）") % {"file": filename})
     expected = report_template(year)
     if report.template != expected or report.template_of("s2") != expected:
         notes.append(
@@ -154,7 +168,7 @@ class Candidate:
 
 def match_body(texts: Sequence[str], candidates: Sequence[Candidate]) -> tuple[Candidate | None, str]:
     """The one body whose longest key occurs in the first of ``texts`` that matches any (file name, then
-    printed body name); ``(None, reason)`` when none does or two match equally well."""
+    printed body name); ``(None, reason)`` when none does or two match equally well (the reason translated)."""
     for text in texts:
         haystack = normalize(text)
         if not haystack:
@@ -171,5 +185,5 @@ def match_body(texts: Sequence[str], candidates: Sequence[Candidate]) -> tuple[C
         if len(winners) == 1:
             return winners[0], ""
         names = "、".join(c.name for c in winners[:4])
-        return None, f"无法确定属于哪个机关（可能是：{names}）"
-    return None, "文件名和文件内容都没有写明属于哪个下级机关（请在文件名中写上机关名称或代码）"
+        return None, _("无法确定属于哪个机关（可能是：%(names)s）") % {"names": names}
+    return None, _("文件名和文件内容都没有写明属于哪个下级机关（请在文件名中写上机关名称或代码）")

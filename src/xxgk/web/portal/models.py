@@ -17,6 +17,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from xxgk.core.outcomes import ApplicantType, DeliveryMethod, ProvisionForm
 
@@ -26,18 +27,20 @@ DELIVERY_CHOICES = [(d.value, d.label) for d in DeliveryMethod]
 
 
 class IdType(models.TextChoices):
-    RESIDENT_ID = "resident_id", "居民身份证"
-    PASSPORT = "passport", "护照"
-    HMT_PERMIT = "hmt_permit", "港澳台居民来往内地（大陆）通行证或居住证"
-    FOREIGN_RESIDENCE = "foreign_residence", "外国人永久居留身份证"
-    CREDIT_CODE = "credit_code", "统一社会信用代码"
-    OTHER = "other", "其他有效证件"
+    # msgids: the case registered from a submission keeps the Chinese label; the pages translate it
+    RESIDENT_ID = "resident_id", gettext_noop("居民身份证")
+    PASSPORT = "passport", gettext_noop("护照")
+    HMT_PERMIT = "hmt_permit", gettext_noop("港澳台居民来往内地（大陆）通行证或居住证")
+    FOREIGN_RESIDENCE = "foreign_residence", gettext_noop("外国人永久居留身份证")
+    CREDIT_CODE = "credit_code", gettext_noop("统一社会信用代码")
+    OTHER = "other", gettext_noop("其他有效证件")
 
 
 class SubmissionStatus(models.TextChoices):
-    SUBMITTED = "submitted", "待确认"
-    ACCEPTED = "accepted", "已确认并登记"
-    REJECTED = "rejected", "不予受理（无效提交）"
+    # msgids: the service's messages keep the Chinese label; the pages translate it
+    SUBMITTED = "submitted", gettext_noop("待确认")
+    ACCEPTED = "accepted", gettext_noop("已确认并登记")
+    REJECTED = "rejected", gettext_noop("不予受理（无效提交）")
 
 
 class PortalSettings(models.Model):

@@ -18,6 +18,8 @@ from enum import StrEnum
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from xxgk.core.calendar import WorkCalendar
 from xxgk.core.deadlines import correction_deadline
@@ -85,10 +87,11 @@ def portal_settings_list(*, user: AnyUser) -> list[BodySetting]:
 
 # -- the staff inbox -------------------------------------------------------------------------------
 
+#: State → its label (msgids: the inbox page translates them).
 INBOX_STATES = {
-    "pending": "待确认",
-    "accepted": "已确认",
-    "rejected": "不予受理",
+    "pending": gettext_noop("待确认"),
+    "accepted": gettext_noop("已确认"),
+    "rejected": gettext_noop("不予受理"),
 }
 
 
@@ -156,7 +159,8 @@ class PublicState(StrEnum):
 
     @property
     def label(self) -> str:
-        return _STATE_LABELS[self]
+        """The state's label in the active language."""
+        return _(_STATE_LABELS[self])
 
     @property
     def is_final(self) -> bool:
@@ -170,70 +174,78 @@ class PublicState(StrEnum):
 
 
 _STATE_LABELS: dict[PublicState, str] = {
-    PublicState.SUBMITTED: "已提交待确认",
-    PublicState.REJECTED: "未予受理",
-    PublicState.PROCESSING: "办理中",
-    PublicState.EXTENDED: "已延期",
-    PublicState.AWAITING_CORRECTION: "待补正",
-    PublicState.CONSULTING: "征求意见中",
-    PublicState.AWAITING_REASONS: "待说明理由",
-    PublicState.AWAITING_PAYMENT: "待缴费",
-    PublicState.REPLIED: "已答复",
-    PublicState.WITHDRAWN: "已撤回",
-    PublicState.ABANDONED_CORRECTION: "已终止（逾期未补正）",
-    PublicState.ABANDONED_FEE: "已终止（逾期未缴费）",
+    PublicState.SUBMITTED: gettext_noop("已提交待确认"),
+    PublicState.REJECTED: gettext_noop("未予受理"),
+    PublicState.PROCESSING: gettext_noop("办理中"),
+    PublicState.EXTENDED: gettext_noop("已延期"),
+    PublicState.AWAITING_CORRECTION: gettext_noop("待补正"),
+    PublicState.CONSULTING: gettext_noop("征求意见中"),
+    PublicState.AWAITING_REASONS: gettext_noop("待说明理由"),
+    PublicState.AWAITING_PAYMENT: gettext_noop("待缴费"),
+    PublicState.REPLIED: gettext_noop("已答复"),
+    PublicState.WITHDRAWN: gettext_noop("已撤回"),
+    PublicState.ABANDONED_CORRECTION: gettext_noop("已终止（逾期未补正）"),
+    PublicState.ABANDONED_FEE: gettext_noop("已终止（逾期未缴费）"),
 }
 
 _EXPLANATIONS: dict[PublicState, str] = {
-    PublicState.SUBMITTED: (
+    PublicState.SUBMITTED: gettext_noop(
         "申请已提交，等待受理机关与您确认。依《条例》第三十一条，"
         "网上提交的申请以双方确认之日为收到申请之日，答复期限自该日起计算。"
     ),
-    PublicState.REJECTED: (
+    PublicState.REJECTED: gettext_noop(
         "该网上提交经受理机关核实为无效提交，未作为政府信息公开申请登记。如有需要，请重新提交或通过其他渠道申请。"
     ),
-    PublicState.PROCESSING: "受理机关正在办理您的申请，将在答复期限内作出答复。",
-    PublicState.EXTENDED: "经政府信息公开工作机构负责人同意，答复期限已依法延长（《条例》第三十三条第二款）。",
-    PublicState.AWAITING_CORRECTION: (
+    PublicState.PROCESSING: gettext_noop("受理机关正在办理您的申请，将在答复期限内作出答复。"),
+    PublicState.EXTENDED: gettext_noop(
+        "经政府信息公开工作机构负责人同意，答复期限已依法延长（《条例》第三十三条第二款）。"
+    ),
+    PublicState.AWAITING_CORRECTION: gettext_noop(
         "您的申请内容需要补正。请在补正期限内按下列事项补正；"
         "无正当理由逾期不补正的，视为放弃申请（《条例》第三十条）。"
         "答复期限自受理机关收到补正后的申请之日起重新计算。"
     ),
-    PublicState.CONSULTING: (
+    PublicState.CONSULTING: gettext_noop(
         "受理机关正在书面征求意见（《条例》第三十二条、第三十四条），征求意见所需时间不计算在答复期限内。"
     ),
-    PublicState.AWAITING_REASONS: "申请的数量、频次明显超过合理范围，受理机关已请您说明理由（《条例》第三十五条）。",
-    PublicState.AWAITING_PAYMENT: (
+    PublicState.AWAITING_REASONS: gettext_noop(
+        "申请的数量、频次明显超过合理范围，受理机关已请您说明理由（《条例》第三十五条）。"
+    ),
+    PublicState.AWAITING_PAYMENT: gettext_noop(
         "受理机关已发出信息处理费缴费通知。请在缴费期限内缴纳；逾期未缴纳的，视为放弃申请。"
         "自发出收费通知至缴费的时间不计算在答复期限内。"
     ),
-    PublicState.REPLIED: "受理机关已作出答复，答复书按您申请时选择的方式送达；如未收到，请与受理机关联系。",
-    PublicState.WITHDRAWN: "申请已撤回，受理机关不再处理。",
-    PublicState.ABANDONED_CORRECTION: "申请人未在补正期限内补正，视为放弃申请，受理机关不再处理（《条例》第三十条）。",
-    PublicState.ABANDONED_FEE: "申请人未在缴费期限内缴纳信息处理费，视为放弃申请，受理机关不再处理。",
+    PublicState.REPLIED: gettext_noop(
+        "受理机关已作出答复，答复书按您申请时选择的方式送达；如未收到，请与受理机关联系。"
+    ),
+    PublicState.WITHDRAWN: gettext_noop("申请已撤回，受理机关不再处理。"),
+    PublicState.ABANDONED_CORRECTION: gettext_noop(
+        "申请人未在补正期限内补正，视为放弃申请，受理机关不再处理（《条例》第三十条）。"
+    ),
+    PublicState.ABANDONED_FEE: gettext_noop("申请人未在缴费期限内缴纳信息处理费，视为放弃申请，受理机关不再处理。"),
 }
 
 #: Public labels of the steps shown to the applicant. Actions not listed (drafting, internal review, returning a
 #: draft, archiving) are internal and never shown.
 _STEP_LABELS: dict[Action, str] = {
-    Action.REGISTER: "登记申请（收到申请）",
-    Action.REGISTER_PENDING: "登记申请（收到日期待确认）",
-    Action.CONFIRM_RECEIPT: "确认收到申请",
-    Action.REPLY_ON_THE_SPOT: "当场答复",
-    Action.REQUEST_CORRECTION: "告知补正",
-    Action.RECEIVE_CORRECTION: "收到补正后的申请",
-    Action.CORRECTION_OVERDUE: "逾期未补正，视为放弃申请",
-    Action.START_CONSULTATION: "征求意见",
-    Action.END_CONSULTATION: "征求意见结束",
-    Action.EXTEND: "延长答复期限",
-    Action.REQUEST_REASONS: "请申请人说明理由",
-    Action.RECORD_REASONS: "收到申请人说明的理由",
-    Action.SET_CUSTOM_DEADLINE: "确定延迟答复期限",
-    Action.SEND_FEE_NOTICE: "发出缴费通知",
-    Action.RECORD_PAYMENT: "收到缴费",
-    Action.FEE_OVERDUE: "逾期未缴费，视为放弃申请",
-    Action.SEND_REPLY: "作出答复",
-    Action.WITHDRAW: "申请人撤回申请",
+    Action.REGISTER: gettext_noop("登记申请（收到申请）"),
+    Action.REGISTER_PENDING: gettext_noop("登记申请（收到日期待确认）"),
+    Action.CONFIRM_RECEIPT: gettext_noop("确认收到申请"),
+    Action.REPLY_ON_THE_SPOT: gettext_noop("当场答复"),
+    Action.REQUEST_CORRECTION: gettext_noop("告知补正"),
+    Action.RECEIVE_CORRECTION: gettext_noop("收到补正后的申请"),
+    Action.CORRECTION_OVERDUE: gettext_noop("逾期未补正，视为放弃申请"),
+    Action.START_CONSULTATION: gettext_noop("征求意见"),
+    Action.END_CONSULTATION: gettext_noop("征求意见结束"),
+    Action.EXTEND: gettext_noop("延长答复期限"),
+    Action.REQUEST_REASONS: gettext_noop("请申请人说明理由"),
+    Action.RECORD_REASONS: gettext_noop("收到申请人说明的理由"),
+    Action.SET_CUSTOM_DEADLINE: gettext_noop("确定延迟答复期限"),
+    Action.SEND_FEE_NOTICE: gettext_noop("发出缴费通知"),
+    Action.RECORD_PAYMENT: gettext_noop("收到缴费"),
+    Action.FEE_OVERDUE: gettext_noop("逾期未缴费，视为放弃申请"),
+    Action.SEND_REPLY: gettext_noop("作出答复"),
+    Action.WITHDRAW: gettext_noop("申请人撤回申请"),
 }
 
 
@@ -270,7 +282,7 @@ class PublicStatus:
 
     @property
     def explanation(self) -> str:
-        return _EXPLANATIONS[self.state]
+        return _(_EXPLANATIONS[self.state])
 
 
 def _closed_state(core: CoreCase) -> PublicState:
@@ -304,17 +316,17 @@ def _open_state(core: CoreCase) -> PublicState:
 def _steps(core: CoreCase, submitted_on: date | None) -> tuple[PublicStep, ...]:
     steps: list[PublicStep] = []
     if submitted_on is not None:
-        steps.append(PublicStep(submitted_on, "网上提交申请"))
+        steps.append(PublicStep(submitted_on, _("网上提交申请")))
     online = core.registration is not None and core.registration.channel is Channel.ONLINE
     for ev in core.events:
         label = _STEP_LABELS.get(ev.action)
         if label is None:
             continue
         if ev.action is Action.REGISTER and online:
-            label = "确认收到网上申请并登记"
+            label = gettext_noop("确认收到网上申请并登记")
         elif ev.action is Action.START_CONSULTATION and isinstance(ev.data, Consultation):
-            label = ev.data.kind.label  # the kind only, never the consulted parties
-        steps.append(PublicStep(ev.on, label))
+            label = ev.data.kind.label  # the kind only, never the consulted parties (a core label: a msgid too)
+        steps.append(PublicStep(ev.on, _(label)))
     return tuple(steps)
 
 
@@ -342,19 +354,19 @@ def public_status(*, case: Case, calendar: WorkCalendar | None = None) -> Public
         deadline = core.answer_deadline(cal)
         due, provisional = deadline.due, deadline.provisional
         if core.has(Action.EXTEND):
-            notes.append("答复期限已依法延长一次")
+            notes.append(_("答复期限已依法延长一次"))
         if core.has(Action.SET_CUSTOM_DEADLINE):
-            notes.append("已依《条例》第三十五条确定延迟答复期限")
+            notes.append(_("已依《条例》第三十五条确定延迟答复期限"))
         if state is PublicState.CONSULTING:
-            notes.append("征求意见期间暂停计算；所示日期按征求意见期限届满推算，实际以收到意见之日为准")
+            notes.append(_("征求意见期间暂停计算；所示日期按征求意见期限届满推算，实际以收到意见之日为准"))
         if state is PublicState.AWAITING_PAYMENT:
-            notes.append("等待缴费期间暂停计算；所示日期按缴费期限届满推算")
+            notes.append(_("等待缴费期间暂停计算；所示日期按缴费期限届满推算"))
             notice = core.fee_notice
             if notice is not None:
                 fee_amount = notice.amount
                 fee_due = payment_deadline(notice.served_on, cal).due
         if provisional:
-            notes.append("暂定：期限涉及的年份节假日安排尚未公布")
+            notes.append(_("暂定：期限涉及的年份节假日安排尚未公布"))
     outcome = core.outcome
     return PublicStatus(
         state=state,
@@ -364,12 +376,12 @@ def public_status(*, case: Case, calendar: WorkCalendar | None = None) -> Public
         received_on=core.received_on,
         due=due,
         due_provisional=provisional,
-        due_note="；".join(notes),
+        due_note=_("；").join(notes),
         correction_items=items,
         correction_due=correction_due,
         fee_amount=fee_amount,
         fee_due=fee_due,
-        outcome_label=outcome.label if state is PublicState.REPLIED and outcome is not None else "",
+        outcome_label=_(outcome.label) if state is PublicState.REPLIED and outcome is not None else "",
         closed_on=core.closed_on if closed else None,
         steps=_steps(core, submitted_on),
     )
@@ -379,11 +391,11 @@ def public_status_for_submission(*, submission: OnlineSubmission, calendar: Work
     """The public view of an online submission: its case's once accepted, else 已提交待确认 / 未予受理."""
     if submission.case is not None:
         return public_status(case=submission.case, calendar=calendar)
-    steps = [PublicStep(submission.submitted_on, "网上提交申请")]
+    steps = [PublicStep(submission.submitted_on, _("网上提交申请"))]
     if submission.status == SubmissionStatus.REJECTED:
         decided = submission.decided_at
         if decided is not None:
-            steps.append(PublicStep(timezone.localdate(decided), "经核实为无效提交，未予受理"))
+            steps.append(PublicStep(timezone.localdate(decided), _("经核实为无效提交，未予受理")))
         return PublicStatus(
             state=PublicState.REJECTED,
             body_name=submission.body.name,

@@ -30,6 +30,8 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from xxgk.web.audit.codes import AuditCode
 from xxgk.web.audit.services import audit_record
@@ -54,8 +56,9 @@ class Refusal:
     def wait_text(self) -> str:
         minutes = max(1, math.ceil(self.retry_after / 60))
         if minutes < 60:
-            return f"约 {minutes} 分钟"
-        return f"约 {math.ceil(minutes / 60)} 小时"
+            return ngettext("约 %(n)s 分钟", "约 %(n)s 分钟", minutes) % {"n": minutes}
+        hours = math.ceil(minutes / 60)
+        return ngettext("约 %(n)s 小时", "约 %(n)s 小时", hours) % {"n": hours}
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -125,7 +128,8 @@ def submission_refusal(*, key: str, now: datetime | None = None) -> Refusal | No
         if wait:
             hours = int(window.total_seconds() // 3600)
             return Refusal(
-                message=f"同一网络地址 {hours} 小时内最多提交 {limit} 件网上申请，您已达到上限。",
+                message=_("同一网络地址 %(hours)s 小时内最多提交 %(limit)s 件网上申请，您已达到上限。")
+                % {"hours": hours, "limit": limit},
                 retry_after=wait,
             )
     return None
@@ -144,7 +148,8 @@ def lookup_refusal(*, key: str, now: datetime | None = None) -> Refusal | None:
     if last is None:
         return None
     return Refusal(
-        message=f"查询码输入错误次数过多，查询功能已暂停 {int(LOCK_DURATION.total_seconds() // 60)} 分钟。",
+        message=_("查询码输入错误次数过多，查询功能已暂停 %(minutes)s 分钟。")
+        % {"minutes": int(LOCK_DURATION.total_seconds() // 60)},
         retry_after=max(1, math.ceil((last + LOCK_DURATION - at).total_seconds())),
     )
 

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -70,7 +71,7 @@ def portal_apply_view(request: HttpRequest, body_code: str) -> HttpResponse:
         key = throttle.client_key(request)
         refusal = throttle.submission_refusal(key=key)
         if refusal is not None:
-            return _refused(request, refusal, what="提交网上申请")
+            return _refused(request, refusal, what=_("提交网上申请"))
         if form.is_valid():
             try:
                 submission, code = submission_create(
@@ -97,7 +98,7 @@ def portal_status_view(request: HttpRequest) -> HttpResponse:
         key = throttle.client_key(request)
         refusal = throttle.lookup_refusal(key=key)
         if refusal is not None:
-            return _refused(request, refusal, what="查询办理状态")
+            return _refused(request, refusal, what=_("查询办理状态"))
         if form.is_valid():
             code = form.cleaned_data["code"]
             row = access_code_lookup(code=code)
@@ -106,8 +107,8 @@ def portal_status_view(request: HttpRequest) -> HttpResponse:
                 return render(request, template, {"status": public_status_for_code(code=row), "code": code})
             refusal = throttle.lookup_failed(key=key)
             if refusal is not None:
-                return _refused(request, refusal, what="查询办理状态")
-            form.add_error("code", "查询码不正确或已作废，请核对后重新输入")
+                return _refused(request, refusal, what=_("查询办理状态"))
+            form.add_error("code", _("查询码不正确或已作废，请核对后重新输入"))
     return render(request, "portal/status_lookup.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -126,8 +127,8 @@ def inbox_view(request: HttpRequest) -> HttpResponse:
         "portal/inbox.html",
         {
             "state": state,
-            "state_label": INBOX_STATES[state],
-            "states": INBOX_STATES,
+            "state_label": _(INBOX_STATES[state]),
+            "states": {key: _(label) for key, label in INBOX_STATES.items()},
             "submissions": rows[:INBOX_LIMIT],
             "truncated": len(rows) > INBOX_LIMIT,
             "clerk_of": clerk_of,
@@ -159,7 +160,7 @@ def submission_accept_view(request: HttpRequest, submission_id: int) -> HttpResp
     except XxgkError as exc:
         messages.error(request, exc.message)
         return redirect("portal:submission", submission_id=submission.pk)
-    messages.success(request, f"已确认并登记：{case.number}（收到申请之日为今天）")
+    messages.success(request, _("已确认并登记：%(number)s（收到申请之日为今天）") % {"number": case.number})
     return redirect("cases:detail", case_id=case.pk)
 
 
@@ -176,10 +177,10 @@ def submission_reject_view(request: HttpRequest, submission_id: int) -> HttpResp
         except XxgkError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "已标记为不予受理（无效提交）")
+            messages.success(request, _("已标记为不予受理（无效提交）"))
             return redirect("portal:inbox")
     elif not user_is_clerk(user=request.user, body_id=submission.body_id):
-        raise PermissionDenied("只有本机关的经办人可以确认或处理网上申请")
+        raise PermissionDenied(_("只有本机关的经办人可以确认或处理网上申请"))
     return render(
         request,
         "portal/submission_detail.html",
@@ -196,7 +197,7 @@ def case_code_view(request: HttpRequest, case_id: int) -> HttpResponse:
     case = access_case_by_id(request.user, case_id)
     code = ""
     if request.method == "POST":
-        _, code = access_code_issue(actor=request_user(request), case_id=case.pk)
+        _issued, code = access_code_issue(actor=request_user(request), case_id=case.pk)
     return render(
         request,
         "portal/case_code.html",
@@ -214,7 +215,7 @@ def case_code_view(request: HttpRequest, case_id: int) -> HttpResponse:
 def settings_view(request: HttpRequest) -> HttpResponse:
     rows = portal_settings_list(user=request.user)
     if not rows:
-        raise PermissionDenied("只有机关管理员可以设置是否接受网上申请")
+        raise PermissionDenied(_("只有机关管理员可以设置是否接受网上申请"))
     if request.method == "POST":
         form = SettingsForm(request.POST)
         if form.is_valid():
@@ -223,6 +224,6 @@ def settings_view(request: HttpRequest) -> HttpResponse:
                 body_id=form.cleaned_data["body"],
                 accepts_online=form.cleaned_data["accepts_online"],
             )
-            messages.success(request, "已保存网上申请设置")
+            messages.success(request, _("已保存网上申请设置"))
         return redirect("portal:settings")
     return render(request, "portal/settings.html", {"rows": rows})

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 
 class ProactiveConfig(AppConfig):
@@ -16,6 +17,6 @@ class ProactiveConfig(AppConfig):
 
         register_subject_type(
             OBJECT_TYPE,
-            label="主动公开信息",
+            label=gettext_noop("主动公开信息"),
             url=lambda subject_id: reverse("proactive:detail", kwargs={"item_id": int(subject_id)}),
         )

@@ -16,25 +16,28 @@ from typing import Any, NoReturn
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from xxgk.core.proactive import CATEGORIES, DEFAULT_PATTERN, Attribute, Category, WithholdingGround
 from xxgk.core.signoff import Decision, Phase
+from xxgk.web.cases.vocabulary import tr
 
 CATEGORY_CHOICES = [(c.code, f"{c.short} {c.label}") for c in CATEGORIES.values()]
 ATTRIBUTE_CHOICES = [(a.value, a.label) for a in Attribute]
 GROUND_CHOICES = [(g.value, g.full_label) for g in WithholdingGround]
-PHASE_CHOICES = [(p.value, p.label) for p in Phase]
-DECISION_CHOICES = [(d.value, d.label) for d in Decision]
+PHASE_CHOICES = [(p.value, tr(p.label)) for p in Phase]
+DECISION_CHOICES = [(d.value, tr(d.label)) for d in Decision]
 
 APPEND_ONLY = "审查记录只能追加，不能修改或删除"
 
 
 class ItemStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    IN_REVIEW = "in_review", "保密审查中"
-    APPROVED = "approved", "审查通过"
-    PUBLISHED = "published", "已公开"
-    WITHDRAWN = "withdrawn", "已撤回"
+    # msgids: the services' messages keep the Chinese label; the pages translate it
+    DRAFT = "draft", gettext_noop("草稿")
+    IN_REVIEW = "in_review", gettext_noop("保密审查中")
+    APPROVED = "approved", gettext_noop("审查通过")
+    PUBLISHED = "published", gettext_noop("已公开")
+    WITHDRAWN = "withdrawn", gettext_noop("已撤回")
 
 
 #: Statuses of an item not yet published (the Art 26 clock runs for 主动公开 items in these).
@@ -193,8 +196,9 @@ class DisclosureGuide(models.Model):
 class ChainKind(models.TextChoices):
     """What a chain signs off: proactive items, or the replies to applications (条例 Art 17 covers both)."""
 
-    ITEM = "item", "主动公开信息"
-    REPLY = "reply", "依申请公开答复"
+    # msgids: the audit notes keep the Chinese label; the pages translate it
+    ITEM = "item", gettext_noop("主动公开信息")
+    REPLY = "reply", gettext_noop("依申请公开答复")
 
 
 class SignoffChain(models.Model):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from xxgk.core.calendar import WorkCalendar, add_working_days
 from xxgk.core.outcomes import Channel
@@ -171,13 +172,14 @@ class ItemFilters:
 
 
 VIEWS = {
-    "all": "全部",
-    "mine": "我起草的",
-    "review": "审查中",
-    "due_soon": "即将到期（第二十六条）",
-    "overdue": "已逾期未公开",
-    "late": "逾期公开",
-    "published": "已公开",
+    # msgids: the API's description keeps them Chinese; the pages translate them
+    "all": gettext_noop("全部"),
+    "mine": gettext_noop("我起草的"),
+    "review": gettext_noop("审查中"),
+    "due_soon": gettext_noop("即将到期（第二十六条）"),
+    "overdue": gettext_noop("已逾期未公开"),
+    "late": gettext_noop("逾期公开"),
+    "published": gettext_noop("已公开"),
 }
 
 

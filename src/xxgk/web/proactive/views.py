@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xxgk.core.errors import XxgkError
@@ -98,7 +99,7 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "filters": filters,
-            "view_label": VIEWS.get(filters.view, ""),
+            "view_label": _(VIEWS[filters.view]) if filters.view in VIEWS else "",
             "items": items[:LIST_LIMIT],
             "truncated": len(items) > LIST_LIMIT,
             "today": timezone.localdate(),
@@ -112,7 +113,7 @@ def item_list_view(request: HttpRequest) -> HttpResponse:
 def item_create_view(request: HttpRequest) -> HttpResponse:
     bodies = _clerk_bodies(request)
     if not bodies:
-        raise PermissionDenied("只有经办人可以起草主动公开信息")
+        raise PermissionDenied(_("只有经办人可以起草主动公开信息"))
     form = ItemForm(request.POST or None, bodies=[(b.pk, b.name) for b in bodies])
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,7 +121,7 @@ def item_create_view(request: HttpRequest) -> HttpResponse:
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已保存草稿")
+            messages.success(request, _("已保存草稿"))
             return redirect("proactive:detail", item_id=item.pk)
     return render(request, "proactive/item_form.html", {"form": form, "item": None})
 
@@ -130,7 +131,7 @@ def item_create_view(request: HttpRequest) -> HttpResponse:
 def item_edit_view(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access_item_by_id(request.user, item_id)
     if not item_actions(user=request.user, item=item).edit:
-        raise PermissionDenied("只有起草人可以修改草稿")
+        raise PermissionDenied(_("只有起草人可以修改草稿"))
     initial = {
         "body": item.body_id,
         "category": item.category,
@@ -158,7 +159,7 @@ def item_edit_view(request: HttpRequest, item_id: int) -> HttpResponse:
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
             return redirect("proactive:detail", item_id=item.pk)
     return render(request, "proactive/item_form.html", {"form": form, "item": item})
 
@@ -207,7 +208,7 @@ def item_submit_view(request: HttpRequest, item_id: int) -> HttpResponse:
     except XxgkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已提交保密审查")
+        messages.success(request, _("已提交保密审查"))
     return redirect("proactive:detail", item_id=item.pk)
 
 
@@ -229,7 +230,7 @@ def item_decide_view(request: HttpRequest, item_id: int) -> HttpResponse:
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已记录审查意见")
+            messages.success(request, _("已记录审查意见"))
             return redirect("proactive:detail", item_id=item.pk)
     item = access_item_by_id(request.user, item_id)
     return _detail(request, item, decision_form=form)
@@ -242,14 +243,14 @@ def item_publish_view(request: HttpRequest, item_id: int) -> HttpResponse:
     _require_write(request, item)
     form = PublishForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "请填写有效的公开日期")
+        messages.error(request, _("请填写有效的公开日期"))
         return redirect("proactive:detail", item_id=item.pk)
     try:
         item = item_publish(actor=request_user(request), item_id=item.pk, on=form.cleaned_data["on"])
     except XxgkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已公开，索引号：{item.index_number}")
+        messages.success(request, _("已公开，索引号：%(number)s") % {"number": item.index_number})
     return redirect("proactive:detail", item_id=item.pk)
 
 
@@ -258,7 +259,7 @@ def item_publish_view(request: HttpRequest, item_id: int) -> HttpResponse:
 def item_withdraw_view(request: HttpRequest, item_id: int) -> HttpResponse:
     item = access_item_by_id(request.user, item_id)
     if not item_actions(user=request.user, item=item).withdraw:
-        raise PermissionDenied("您不能撤回该信息")
+        raise PermissionDenied(_("您不能撤回该信息"))
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -266,7 +267,7 @@ def item_withdraw_view(request: HttpRequest, item_id: int) -> HttpResponse:
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已撤回")
+            messages.success(request, _("已撤回"))
             return redirect("proactive:detail", item_id=item.pk)
     return render(request, "proactive/item_withdraw.html", {"item": item, "form": form})
 
@@ -284,7 +285,11 @@ def item_attach_view(request: HttpRequest, item_id: int) -> HttpResponse:
         return redirect("proactive:detail", item_id=item.pk)
     upload = form.cleaned_data["file"]
     if upload.size is not None and upload.size > MAX_ATTACHMENT_BYTES:
-        messages.error(request, f"附件“{upload.name}”超过 {MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB")
+        messages.error(
+            request,
+            _("附件“%(name)s”超过 %(limit)s MB")
+            % {"name": upload.name, "limit": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+        )
         return redirect("proactive:detail", item_id=item.pk)
     try:
         attachment = item_attach(
@@ -293,7 +298,7 @@ def item_attach_view(request: HttpRequest, item_id: int) -> HttpResponse:
     except XxgkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已上传：{attachment.name}")
+        messages.success(request, _("已上传：%(name)s") % {"name": attachment.name})
     return redirect("proactive:detail", item_id=item.pk)
 
 
@@ -307,7 +312,7 @@ def item_detach_view(request: HttpRequest, item_id: int, attachment_id: int) -> 
     except XxgkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "已删除附件")
+        messages.success(request, _("已删除附件"))
     return redirect("proactive:detail", item_id=item.pk)
 
 
@@ -338,7 +343,7 @@ def item_from_case_view(request: HttpRequest, case_id: int) -> HttpResponse:
         except XxgkError as exc:
             error = exc.message
         else:
-            messages.success(request, "已生成主动公开信息草稿，请补充类别、标题和内容概述后提交保密审查")
+            messages.success(request, _("已生成主动公开信息草稿，请补充类别、标题和内容概述后提交保密审查"))
             return redirect("proactive:edit", item_id=item.pk)
     outcome = CoreOutcome(case.outcome) if case.outcome else None
     convertible = (
@@ -397,7 +402,7 @@ def chain_edit_view(request: HttpRequest, body_id: int) -> HttpResponse:
     body = access_body_for_settings(request.user, body_id, CHAIN_EDITORS)
     posted = request.POST.get("kind", ChainKind.ITEM.value) if request.method == "POST" else None
     if posted is not None and posted not in ChainKind.values:
-        raise BadRequest("未知的审查流程类型")
+        raise BadRequest(_("未知的审查流程类型"))
     sections = []
     for kind in ChainKind:
         current = chain_for_body(body_id=body.pk, kind=kind)
@@ -409,7 +414,10 @@ def chain_edit_view(request: HttpRequest, body_id: int) -> HttpResponse:
             except XxgkError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, f"已保存{kind.label}的保密审查流程；新流程自下一次提交审查起适用")
+                messages.success(
+                    request,
+                    _("已保存%(kind)s的保密审查流程；新流程自下一次提交审查起适用") % {"kind": _(kind.label)},
+                )
                 return redirect("proactive:settings")
         sections.append(
             {
@@ -441,7 +449,7 @@ def catalogue_settings_view(request: HttpRequest, body_id: int) -> HttpResponse:
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已保存公开目录设置")
+            messages.success(request, _("已保存公开目录设置"))
             return redirect("proactive:settings")
     try:
         example = pattern_example(current.index_pattern, body_code=current.body_code or body.code)
@@ -489,6 +497,6 @@ def guide_edit_view(request: HttpRequest, body_id: int) -> HttpResponse:
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已保存公开指南")
+            messages.success(request, _("已保存公开指南"))
             return redirect("public:guide", body_code=body.code)
     return render(request, "proactive/guide_form.html", {"body": body, "form": form})

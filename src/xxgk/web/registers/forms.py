@@ -6,6 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from xxgk.core.table2 import (
     DocKind,
@@ -24,21 +27,29 @@ from xxgk.web.registers.sheets import MAX_UPLOAD_BYTES
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _date(label: str, *, required: bool = False, help_text: str = "") -> forms.DateField:
+def _date(label: StrOrPromise, *, required: bool = False, help_text: StrOrPromise = "") -> forms.DateField:
     return forms.DateField(label=label, required=required, widget=DATE_WIDGET, help_text=help_text)
 
 
 class DocumentForm(forms.Form):
-    kind = forms.ChoiceField(label="类别", choices=[(k.value, k.label) for k in DocKind])
-    title = forms.CharField(label="标题", max_length=300)
-    doc_number = forms.CharField(label="文号", max_length=100, help_text="在本机关内唯一，如 大渡口府发〔2020〕12号")
-    issued_on = _date("制发日期", required=True, help_text="印发（制发）之日，决定计入哪一年的“制发/新制作”")
-    published_on = _date("公开日期", help_text="向社会公开之日；尚未公开的留空")
-    effective_on = _date("施行日期")
-    expires_on = _date("有效期至", help_text="有效期的最后一天；长期有效的留空。有效期届满不计入“废止”")
-    repealed_on = _date("废止日期", help_text="废止（含宣布失效）生效之日")
-    proactive_item_id = forms.IntegerField(label="主动公开信息编号", required=False, min_value=1)
-    note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(label=gettext_lazy("类别"), choices=[(k.value, k.label) for k in DocKind])
+    title = forms.CharField(label=gettext_lazy("标题"), max_length=300)
+    doc_number = forms.CharField(
+        label=gettext_lazy("文号"), max_length=100, help_text=gettext_lazy("在本机关内唯一，如 大渡口府发〔2020〕12号")
+    )
+    issued_on = _date(
+        gettext_lazy("制发日期"),
+        required=True,
+        help_text=gettext_lazy("印发（制发）之日，决定计入哪一年的“制发/新制作”"),
+    )
+    published_on = _date(gettext_lazy("公开日期"), help_text=gettext_lazy("向社会公开之日；尚未公开的留空"))
+    effective_on = _date(gettext_lazy("施行日期"))
+    expires_on = _date(
+        gettext_lazy("有效期至"), help_text=gettext_lazy("有效期的最后一天；长期有效的留空。有效期届满不计入“废止”")
+    )
+    repealed_on = _date(gettext_lazy("废止日期"), help_text=gettext_lazy("废止（含宣布失效）生效之日"))
+    proactive_item_id = forms.IntegerField(label=gettext_lazy("主动公开信息编号"), required=False, min_value=1)
+    note = forms.CharField(label=gettext_lazy("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, amendments: tuple[AmendmentData, ...] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,10 +81,10 @@ class DocumentForm(forms.Form):
 
 
 class AmendmentForm(forms.Form):
-    amended_on = _date("修改日期", required=True)
-    doc_number = forms.CharField(label="修改文号", max_length=100, required=False)
-    published_on = _date("修改后公开日期")
-    note = forms.CharField(label="说明", max_length=300, required=False)
+    amended_on = _date(gettext_lazy("修改日期"), required=True)
+    doc_number = forms.CharField(label=gettext_lazy("修改文号"), max_length=100, required=False)
+    published_on = _date(gettext_lazy("修改后公开日期"))
+    note = forms.CharField(label=gettext_lazy("说明"), max_length=300, required=False)
 
     def data_object(self) -> AmendmentData:
         c = self.cleaned_data
@@ -88,17 +99,21 @@ class AmendmentForm(forms.Form):
 class FigureForm(forms.Form):
     """The numbers of one item for one year: only the fields the year's template has."""
 
-    prev_items = forms.IntegerField(label="上一年项目数量", min_value=0, required=False)
-    change = forms.IntegerField(label="本年增/减", required=False, help_text="减少用负数，如 -3")
-    decisions = forms.IntegerField(label="处理决定数量", min_value=0, required=False)
-    projects = forms.IntegerField(label="采购项目数量", min_value=0, required=False)
+    prev_items = forms.IntegerField(label=gettext_lazy("上一年项目数量"), min_value=0, required=False)
+    change = forms.IntegerField(
+        label=gettext_lazy("本年增/减"), required=False, help_text=gettext_lazy("减少用负数，如 -3")
+    )
+    decisions = forms.IntegerField(label=gettext_lazy("处理决定数量"), min_value=0, required=False)
+    projects = forms.IntegerField(label=gettext_lazy("采购项目数量"), min_value=0, required=False)
     amount = forms.CharField(
-        label="金额（万元）", required=False, help_text="单位万元；填写“元”的（如 5890800元）自动换算"
+        label=gettext_lazy("金额（万元）"),
+        required=False,
+        help_text=gettext_lazy("单位万元；填写“元”的（如 5890800元）自动换算"),
     )
     source = forms.CharField(
-        label="数据来源",
+        label=gettext_lazy("数据来源"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="数据来自的系统或文件，如“区政务服务平台2020年办件统计”",
+        help_text=gettext_lazy("数据来自的系统或文件，如“区政务服务平台2020年办件统计”"),
     )
 
     def __init__(self, *args: Any, item: FigureItem, year: int, **kwargs: Any) -> None:
@@ -157,20 +172,30 @@ class FigureForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="文件（CSV 或 XLSX）")
+    file = forms.FileField(label=gettext_lazy("文件（CSV 或 XLSX）"))
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"文件过大（上限 {MAX_UPLOAD_BYTES // 1024 // 1024} MB），请拆分后分批导入")
+            raise forms.ValidationError(
+                _("文件过大（上限 %(limit)s MB），请拆分后分批导入") % {"limit": MAX_UPLOAD_BYTES // 1024 // 1024}
+            )
         return upload
 
 
 class DocumentFilterForm(forms.Form):
     kind = forms.ChoiceField(
-        label="类别", required=False, choices=[("", "全部"), *[(k.value, k.label) for k in DocKind]]
+        label=gettext_lazy("类别"),
+        required=False,
+        choices=[("", gettext_lazy("全部")), *[(k.value, k.label) for k in DocKind]],
     )
     state = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部"), ("in_force", "现行有效"), ("ended", "已废止或失效")]
+        label=gettext_lazy("状态"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("全部")),
+            ("in_force", gettext_lazy("现行有效")),
+            ("ended", gettext_lazy("已废止或失效")),
+        ],
     )
-    q = forms.CharField(label="标题或文号", required=False)
+    q = forms.CharField(label=gettext_lazy("标题或文号"), required=False)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xxgk.core.errors import XxgkError
@@ -118,7 +119,7 @@ def document_new(request: HttpRequest, body_id: int) -> HttpResponse:
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已登记：{doc.title}")
+            messages.success(request, _("已登记：%(title)s") % {"title": doc.title})
             return redirect("registers:document", document_id=doc.pk)
     return render(request, "registers/document_form.html", {"body": body, "form": form, "document": None})
 
@@ -154,7 +155,7 @@ def document_edit(request: HttpRequest, document_id: int) -> HttpResponse:
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
             return redirect("registers:document", document_id=doc.pk)
     return render(request, "registers/document_form.html", {"body": doc.body, "form": form, "document": doc})
 
@@ -165,7 +166,7 @@ def document_delete(request: HttpRequest, document_id: int) -> HttpResponse:
     doc = access_document_by_id(request.user, document_id)
     body_id = doc.body_id
     services.document_delete(actor=request_user(request), document_id=doc.pk)
-    messages.success(request, f"已删除：{doc.title}")
+    messages.success(request, _("已删除：%(title)s") % {"title": doc.title})
     return redirect("registers:documents", body_id=body_id)
 
 
@@ -180,16 +181,16 @@ def amendment_add(request: HttpRequest, document_id: int) -> HttpResponse:
         try:
             services.amendment_add(actor=request_user(request), document_id=doc.pk, data=form.data_object())
         except XxgkError as exc:
-            messages.error(request, f"未登记修改：{exc.message}")
+            messages.error(request, _("未登记修改：%(error)s") % {"error": exc.message})
         else:
-            messages.success(request, "已登记修改")
+            messages.success(request, _("已登记修改"))
     else:
-        errors = "；".join(
-            f"{form.fields[k].label}：{m}" if k in form.fields else str(m)
+        errors = _("；").join(
+            _("%(field)s：%(error)s") % {"field": form.fields[k].label, "error": m} if k in form.fields else str(m)
             for k, msgs in form.errors.items()
             for m in msgs
         )
-        messages.error(request, f"未登记修改：{errors}")
+        messages.error(request, _("未登记修改：%(error)s") % {"error": errors})
     return redirect("registers:document", document_id=doc.pk)
 
 
@@ -201,7 +202,7 @@ def amendment_delete(request: HttpRequest, amendment_id: int) -> HttpResponse:
         raise Http404(NOT_FOUND)
     doc = access_document_by_id(request.user, row.document_id)
     services.amendment_delete(actor=request_user(request), amendment_id=amendment_id)
-    messages.success(request, "已删除修改记录")
+    messages.success(request, _("已删除修改记录"))
     return redirect("registers:document", document_id=doc.pk)
 
 
@@ -270,7 +271,7 @@ def figure_edit(request: HttpRequest, body_id: int, year: int, item: str) -> Htt
         except XxgkError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, f"已保存 {year}年「{figure_item.label}」")
+            messages.success(request, _("已保存 %(year)s年「%(item)s」") % {"year": year, "item": figure_item.label})
             return redirect("registers:year", body_id=body.pk, year=year)
     return render(
         request,
@@ -292,7 +293,7 @@ def figure_edit(request: HttpRequest, body_id: int, year: int, item: str) -> Htt
 def figure_delete(request: HttpRequest, figure_id: int) -> HttpResponse:
     fig = access_figure_by_id(request.user, figure_id)
     services.figure_delete(actor=request_user(request), figure_id=fig.pk)
-    messages.success(request, f"已删除 {fig.year}年「{fig.get_item_display()}」")
+    messages.success(request, _("已删除 %(year)s年「%(item)s」") % {"year": fig.year, "item": fig.get_item_display()})
     return redirect("registers:year", body_id=fig.body_id, year=fig.year)
 
 
@@ -332,7 +333,7 @@ def import_view(request: HttpRequest, body_id: int, what: str) -> HttpResponse:
         {
             "body": body,
             "what": what,
-            "title": "规章和规范性文件" if what == "documents" else "年度统计数据",
+            "title": _("规章和规范性文件") if what == "documents" else _("年度统计数据"),
             "form": form,
             "errors": errors,
             "columns": DOCUMENT_COLUMNS if what == "documents" else FIGURE_COLUMNS,

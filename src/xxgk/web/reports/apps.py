@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_noop
 
 if TYPE_CHECKING:
     from xxgk.web.proactive.selectors import PublishedReport
@@ -40,7 +41,7 @@ class ReportsConfig(AppConfig):
 
         register_subject_type(
             OBJECT_TYPE,
-            label="政府信息公开工作年度报告",
+            label=gettext_noop("政府信息公开工作年度报告"),  # a msgid: the API keeps it, the task list translates it
             url=subject_url,
             awaiting=subject_awaiting,
             urls=subject_urls,

@@ -60,6 +60,7 @@ from xxgk.web.reports.selectors import (
 )
 from xxgk.web.tenancy.models import Body, MemberRole
 from xxgk.web.tenancy.selectors import NOT_FOUND, body_ids_visible, body_ids_working, roles_in_body
+from xxgk.web.textguard import checked_text, refuse, text_problems
 
 READ_ONLY = "您对该机关只有查看权限（上级机关监督），不能修改其年度报告"
 DRAFTERS = frozenset({MemberRole.CLERK, MemberRole.REVIEWER, MemberRole.HEAD})
@@ -190,8 +191,7 @@ def report_narrative_save(*, actor: User, body_id: int, year: int, sections: Map
         new: dict[str, str] = {}
         for key, raw in sections.items():
             text = clean_section(str(raw))
-            if len(text) > MAX_SECTION_CHARS:
-                raise ReportLifecycleError(f"文字部分过长（每部分最多 {MAX_SECTION_CHARS} 字）")
+            refuse(text_problems(text, f"文字部分“{NARRATIVE_SECTIONS[key]}”", MAX_SECTION_CHARS), ReportLifecycleError)
             if text != (current.get(key) or ""):
                 old[key], new[key] = current.get(key) or "", text
                 current[key] = text
@@ -220,12 +220,8 @@ def _override_number(annual: AnnualReport, code: str, value: object) -> Decimal:
 
 
 def _reason(reason: str, *, what: str = "修改理由") -> str:
-    text = reason.strip() if isinstance(reason, str) else ""
-    if not text:
-        raise ReportLifecycleError(f"请填写{what}")
-    if len(text) > MAX_REASON_CHARS:
-        raise ReportLifecycleError(f"{what}过长（最多 {MAX_REASON_CHARS} 字）")
-    return text
+    text = reason if isinstance(reason, str) else ""
+    return checked_text(text, what, MAX_REASON_CHARS, error=ReportLifecycleError, required=True)
 
 
 def _plain(value: Decimal | int | None) -> str | None:
@@ -299,6 +295,7 @@ def report_previous_upload(*, actor: User, body_id: int, year: int, filename: st
     if len(data) > MAX_UPLOAD_BYTES:
         raise ReportLifecycleError(f"文件过大（超过 {MAX_UPLOAD_BYTES // 2**20} MB）")
     name = (filename or "上传的文件").strip()[:255]
+    refuse(text_problems(name, "文件名"), ReportLifecycleError)
     report_json, error, findings = "", "", []
     try:
         result = parse_bytes(data, source=name)
@@ -371,8 +368,7 @@ def report_submit(
             raise ReportLifecycleError(f"{year} 年尚未结束，不能提交该年度报告")
         if annual.draft_number > 1 and not note:
             raise ReportLifecycleError("更正版须填写更正说明（更正了什么、为什么更正）")
-        if len(note) > MAX_NOTE_CHARS:
-            raise ReportLifecycleError(f"更正说明过长（最多 {MAX_NOTE_CHARS} 字）")
+        refuse(text_problems(note, "更正说明", MAX_NOTE_CHARS), ReportLifecycleError)
         empty = [
             title for key, title in NARRATIVE_SECTIONS.items() if not (annual.narrative or {}).get(key, "").strip()
         ]

@@ -4,8 +4,9 @@ Django limits the non-file part of a form (``DATA_UPLOAD_MAX_MEMORY_SIZE``) and 
 but not the total size of uploaded files: those are spooled to a temporary file as they arrive, so one request of
 many gigabytes would fill the disk before any form could say "too large". Every upload page has its own, smaller
 limit (100 MB for a batch check, 20 MB for an attachment …); this middleware only stops requests larger than any
-page accepts, with ``413 Payload Too Large`` and a Chinese message. The reverse proxy should have the same limit
-(nginx ``client_max_body_size``).
+page accepts, with ``413 Payload Too Large`` and a message in the language the request asks for (it runs before
+``LocaleMiddleware``, so it reads the language itself: :func:`xxgk.web.security.errors.page_language`). The
+reverse proxy should have the same limit (nginx ``client_max_body_size``).
 
 Setting (read when used): ``XXGK_MAX_REQUEST_MB`` (default 110: the batch-check upload's 100 MB and the form
 around it).
@@ -18,8 +19,13 @@ from html import escape
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-TOO_LARGE = "提交的内容过大（{size} MB，上限 {limit} MB），未接收。请分批上传或压缩文件后重试。"
+from xxgk.web.security.errors import html_lang, page_language
+
+TOO_LARGE = gettext_noop("提交的内容过大（%(size)s MB，上限 %(limit)s MB），未接收。请分批上传或压缩文件后重试。")
 
 
 def max_request_bytes() -> int:
@@ -43,11 +49,14 @@ class RequestSizeLimitMiddleware:
             length = 0
         limit = max_request_bytes()
         if length > limit:
-            message = TOO_LARGE.format(size=_mb(length), limit=_mb(limit))
-            page = (
-                '<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><title>提交的内容过大</title>'
-                f"</head><body><main><h1>提交的内容过大</h1><p>{escape(message)}</p></main></body></html>"
-            )
+            with translation.override(page_language(request)):
+                message = _(TOO_LARGE) % {"size": _mb(length), "limit": _mb(limit)}
+                title = escape(_("提交的内容过大"))
+                page = (
+                    f'<!DOCTYPE html><html lang="{escape(html_lang())}"><head><meta charset="utf-8">'
+                    f"<title>{title}</title></head><body><main><h1>{title}</h1><p>{escape(message)}</p></main>"
+                    "</body></html>"
+                )
             response = HttpResponse(page, status=413)
             response["Connection"] = "close"  # the body is not read: the connection cannot be reused
             return response

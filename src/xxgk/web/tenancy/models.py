@@ -1,20 +1,26 @@
-"""Bodies (行政机关) in a hierarchy and the roles users hold in them."""
+"""Bodies (行政机关) in a hierarchy and the roles users hold in them.
+
+The labels of :class:`BodyKind` and :class:`MemberRole` are Chinese msgids (``gettext_noop``): the audit notes,
+the oversight exports and the API keep them Chinese, and the templates translate them where shown
+(``{% translate body.get_kind_display %}``).
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_noop
 
 from xxgk.core.workflow import Role
 
 
 class BodyKind(models.TextChoices):
-    GOVERNMENT = "government", "人民政府"
-    DEPARTMENT = "department", "政府工作部门"
-    TOWN = "town", "乡镇人民政府"
-    SUBDISTRICT = "subdistrict", "街道办事处"
-    OFFICE = "office", "政务公开办公室（监督机构）"
-    OTHER = "other", "其他"
+    GOVERNMENT = "government", gettext_noop("人民政府")
+    DEPARTMENT = "department", gettext_noop("政府工作部门")
+    TOWN = "town", gettext_noop("乡镇人民政府")
+    SUBDISTRICT = "subdistrict", gettext_noop("街道办事处")
+    OFFICE = "office", gettext_noop("政务公开办公室（监督机构）")
+    OTHER = "other", gettext_noop("其他")
 
 
 class Body(models.Model):
@@ -37,10 +43,10 @@ class Body(models.Model):
 
 
 class MemberRole(models.TextChoices):
-    CLERK = "clerk", "经办人"
-    REVIEWER = "reviewer", "审核人"
-    HEAD = "head", "信息公开工作机构负责人"
-    ADMIN = "admin", "管理员"
+    CLERK = "clerk", gettext_noop("经办人")
+    REVIEWER = "reviewer", gettext_noop("审核人")
+    HEAD = "head", gettext_noop("信息公开工作机构负责人")
+    ADMIN = "admin", gettext_noop("管理员")
 
     @property
     def workflow_role(self) -> Role | None:

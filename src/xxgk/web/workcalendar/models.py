@@ -5,8 +5,9 @@ from __future__ import annotations
 from django.db import models
 
 from xxgk.core.calendar import DayKind
+from xxgk.web.cases.vocabulary import tr
 
-DAY_KIND_CHOICES = [(k.value, k.label) for k in DayKind]
+DAY_KIND_CHOICES = [(k.value, tr(k.label)) for k in DayKind]
 
 
 class CalendarYear(models.Model):

@@ -9,6 +9,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from xxgk.core.calendar import DayKind
@@ -19,7 +21,7 @@ from xxgk.web.workcalendar.models import CalendarYear
 from xxgk.web.workcalendar.selectors import calendar_day_list, calendar_get, calendar_year_list
 from xxgk.web.workcalendar.services import calendar_day_delete, calendar_day_save, calendar_year_set_announced
 
-ADMIN_ONLY = "只有管理员可以修改工作日日历"
+ADMIN_ONLY = gettext_noop("只有管理员可以修改工作日日历")  # the 403 page translates it
 
 
 def _require_admin(request: HttpRequest) -> None:
@@ -63,7 +65,7 @@ def year_add(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     form = NewYearForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "年份无效")
+        messages.error(request, _("年份无效"))
         return redirect("workcalendar:years")
     year = form.cleaned_data["year"]
     calendar_year_set_announced(actor=request_user(request), year=year, announced=False)
@@ -77,7 +79,7 @@ def year_announce(request: HttpRequest, year: int) -> HttpResponse:
     form = CalendarYearForm(request.POST)
     if not form.is_valid():
         for error in form_errors(form):
-            messages.error(request, f"未保存：{error}")
+            messages.error(request, _("未保存：%(error)s") % {"error": error})
     else:
         try:
             calendar_year_set_announced(
@@ -89,7 +91,7 @@ def year_announce(request: HttpRequest, year: int) -> HttpResponse:
         except XxgkError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已保存 {year} 年的公布状态，并重新计算了办理中申请的期限")
+            messages.success(request, _("已保存 %(year)s 年的公布状态，并重新计算了办理中申请的期限") % {"year": year})
     return redirect("workcalendar:year", year=year)
 
 
@@ -100,7 +102,7 @@ def day_save(request: HttpRequest, year: int) -> HttpResponse:
     form = CalendarDayForm(request.POST, year=year)
     if not form.is_valid():
         for error in form_errors(form):
-            messages.error(request, f"未保存：{error}")
+            messages.error(request, _("未保存：%(error)s") % {"error": error})
         return redirect("workcalendar:year", year=year)
     c = form.cleaned_data
     try:
@@ -114,7 +116,7 @@ def day_save(request: HttpRequest, year: int) -> HttpResponse:
     except XxgkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已保存 {c['day'].isoformat()}")
+        messages.success(request, _("已保存 %(day)s") % {"day": c["day"].isoformat()})
     return redirect("workcalendar:year", year=year)
 
 
@@ -126,10 +128,10 @@ def day_delete(request: HttpRequest, day: str) -> HttpResponse:
         parsed = date.fromisoformat(day)
         calendar_day_delete(actor=request_user(request), day=parsed)
     except ValueError:
-        messages.error(request, "日期无效")
+        messages.error(request, _("日期无效"))
         return redirect("workcalendar:years")
     except XxgkError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"已删除 {parsed.isoformat()} 的日历条目")
+        messages.success(request, _("已删除 %(day)s 的日历条目") % {"day": parsed.isoformat()})
     return redirect("workcalendar:year", year=parsed.year)

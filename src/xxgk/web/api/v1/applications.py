@@ -308,9 +308,13 @@ def action_rule(action: Action) -> Transition:
     return next(t for (_s, a), t in TRANSITIONS.items() if a is action)
 
 
-def _allowed_out(user: AnyUser, case: Case) -> list[AllowedActionOut]:
+def _allowed_out(
+    user: AnyUser, case: Case, *, core: CoreCase, calendar: WorkCalendar, today: date
+) -> list[AllowedActionOut]:
+    """What ``user`` can do now: only actions that can succeed (role, sign-off step and the guards' part that does
+    not depend on the request body, for a step dated up to ``today``)."""
     out: list[AllowedActionOut] = []
-    for action, role in case_actions_offered(user=user, case=case):
+    for action, role in case_actions_offered(user=user, case=case, core=core, calendar=calendar, today=today):
         if action not in SERVICES:  # pragma: no cover - registration is not an action on a case
             continue
         rule = action_rule(action)
@@ -342,7 +346,7 @@ def application_detail_out(user: AnyUser, case: Case) -> ApplicationDetailOut:
         result=_result_out(core),
         deadlines=[_deadline_out(d, today=today, calendar=calendar) for d in core.deadlines(calendar)],
         events=[_event_out(e) for e in events],
-        allowed_actions=_allowed_out(user, case),
+        allowed_actions=_allowed_out(user, case, core=core, calendar=calendar, today=today),
     )
 
 
