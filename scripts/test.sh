@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run the whole test suite (installs what it needs first). Extra arguments go to pytest.
-# The web tests run a second time on PostgreSQL when a server answers on 127.0.0.1:5432 (or XXGK_TEST_PG_URL).
+# The web, security, fault and query-count tests run a second time on PostgreSQL when a server answers on
+# 127.0.0.1:5432 (or XXGK_TEST_PG_URL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -23,8 +24,9 @@ if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432
   sleep 2
 fi
 if command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then
-  echo "== web tests (PostgreSQL)"
-  DATABASE_URL=$pg_url .venv/bin/python -m pytest -n "$workers" -q tests/web "$@"
+  echo "== web, security, fault and query-count tests (PostgreSQL)"
+  DATABASE_URL=$pg_url .venv/bin/python -m pytest -n "$workers" -q -m "not own_playwright" \
+    tests/web tests/security tests/faults tests/perf "$@"
 elif [ -n "${CI:-}" ]; then
   echo "xxgk test: no PostgreSQL server on 127.0.0.1:5432; CI requires it" >&2
   exit 1
