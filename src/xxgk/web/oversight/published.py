@@ -98,20 +98,12 @@ def published_reports(*, body_ids: Collection[int], years: Collection[int]) -> d
 def published_versions(*, body_ids: Collection[int], years: Collection[int]) -> dict[tuple[int, int], PublishedVersion]:
     """``(body_id, year)`` → the latest published version (without its report) of every report of ``body_ids`` on
     ``years`` published in xxgk: two queries whatever the number of bodies. The caller has access-checked."""
-    from django.db.models import Min, OuterRef, Subquery
+    from xxgk.web.reports.selectors import latest_published_rows
 
-    from xxgk.web.reports.models import ReportVersion
-
-    ids, wanted = sorted(set(body_ids)), sorted(set(years))
-    if not ids or not wanted:
-        return {}
-    scope = ReportVersion.objects.filter(report__body_id__in=ids, report__year__in=wanted)
-    firsts = dict(scope.values("report_id").annotate(first=Min("published_on")).values_list("report_id", "first"))
-    latest = Subquery(
-        ReportVersion.objects.filter(report_id=OuterRef("report_id")).order_by("-number").values("number")[:1]
-    )
-    rows = scope.filter(number=latest).values_list(
-        "pk", "report_id", "report__body_id", "report__year", "number", "published_on"
+    firsts, rows = latest_published_rows(
+        body_ids=body_ids,
+        years=years,
+        fields=("pk", "report_id", "report__body_id", "report__year", "number", "published_on"),
     )
     return {
         (body_id, year): PublishedVersion(

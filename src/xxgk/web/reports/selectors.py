@@ -14,7 +14,7 @@ Every selector takes body ids the caller has already access-checked (views use
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -470,21 +470,32 @@ class PublishedVersion:
     change_note: str = ""
 
 
-def published_reports_bulk(
-    *, body_ids: Collection[int], years: Collection[int]
-) -> dict[tuple[int, int], PublishedVersion]:
-    """``(body_id, year)`` → the latest published version, for every report of ``body_ids`` on ``years`` that
-    was published in xxgk (two queries whatever the number of bodies). The caller has access-checked the ids."""
+def latest_published_rows(
+    *, body_ids: Collection[int], years: Collection[int], fields: Sequence[str]
+) -> tuple[dict[int, date], list[tuple[Any, ...]]]:
+    """The latest published version of every report of ``body_ids`` on ``years``: the day each report's first
+    version was published (by report id) and ``fields`` of each latest version (two queries whatever the number of
+    bodies; nothing when either collection is empty). The caller has access-checked the ids."""
     ids, wanted = sorted(set(body_ids)), sorted(set(years))
     if not ids or not wanted:
-        return {}
+        return {}, []
     scope = ReportVersion.objects.filter(report__body_id__in=ids, report__year__in=wanted)
     firsts = dict(scope.values("report_id").annotate(first=Min("published_on")).values_list("report_id", "first"))
     latest = Subquery(
         ReportVersion.objects.filter(report_id=OuterRef("report_id")).order_by("-number").values("number")[:1]
     )
-    rows = scope.filter(number=latest).values_list(
-        "report_id", "report__body_id", "report__year", "number", "published_on", "report_json", "change_note"
+    return firsts, list(scope.filter(number=latest).values_list(*fields))
+
+
+def published_reports_bulk(
+    *, body_ids: Collection[int], years: Collection[int]
+) -> dict[tuple[int, int], PublishedVersion]:
+    """``(body_id, year)`` → the latest published version, for every report of ``body_ids`` on ``years`` that
+    was published in xxgk (two queries whatever the number of bodies). The caller has access-checked the ids."""
+    firsts, rows = latest_published_rows(
+        body_ids=body_ids,
+        years=years,
+        fields=("report_id", "report__body_id", "report__year", "number", "published_on", "report_json", "change_note"),
     )
     return {
         (body_id, year): PublishedVersion(
